@@ -1,0 +1,11 @@
+import type { Command } from '../command.js';
+import { GuestopsError } from '../../errors.js';
+
+// Placeholder until the command lands; kept so `guestops --help` lists it.
+export const command: Command = {
+  summary: '(not implemented yet)',
+  usage: 'guestops emulator: not implemented yet',
+  async run() {
+    throw new GuestopsError('not-implemented', 'guestops emulator is not implemented yet');
+  },
+};

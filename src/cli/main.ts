@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `guestops` binary: finds the command and runs it. Commands are loaded
+ * lazily so `guestops validate` never pays for the Graph client or the emulator.
+ */
+import { GuestopsError } from '../errors.js';
+import type { Command } from './command.js';
+
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  validate: () => import('./commands/validate.js'),
+  plan: () => import('./commands/plan.js'),
+  apply: () => import('./commands/apply.js'),
+  setup: () => import('./commands/setup.js'),
+  emulator: () => import('./commands/emulator.js'),
+  import: () => import('./commands/import.js'),
+  snapshot: () => import('./commands/snapshot.js'),
+};
+
+const order = ['validate', 'plan', 'apply', 'setup', 'import', 'snapshot', 'emulator'];
+
+async function help(): Promise<string> {
+  const lines = [
+    'guestops: GitOps for Microsoft Entra ID B2B guests (declare in guests/*.yaml, plan, apply).',
+    '',
+    'Usage: guestops <command> [options]',
+    '',
+    'Commands:',
+  ];
+  for (const name of order) {
+    const { command } = await commands[name]!();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push('', 'Run `guestops <command> --help` for the options of a command.');
+  lines.push('First run, no tenant needed: guestops plan --emulator');
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(await help());
+    return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`guestops: unknown command '${name}'. Run 'guestops --help' for the list.\n`);
+    return 1;
+  }
+  const { command } = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof GuestopsError) {
+      process.stderr.write(`guestops ${name}: error ${e.code}: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`guestops: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

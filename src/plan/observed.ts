@@ -1,0 +1,37 @@
+/**
+ * What guestops observed in the tenant: the input of the pure planner next to the desired state.
+ * Filled by `src/graph/` from one bulk list (plus a few targeted reads); nothing here does I/O.
+ */
+
+/** A user as read from Graph with guestops' `$select`. Property names follow Graph v1.0. */
+export interface ObservedUser {
+  readonly id: string;
+  readonly userPrincipalName: string;
+  readonly displayName: string | null;
+  readonly mail: string | null;
+  readonly otherMails: readonly string[];
+  /** `Guest` | `Member` (null when Graph returns none). */
+  readonly userType: string | null;
+  readonly creationType: string | null;
+  /** `PendingAcceptance` | `Accepted` | null. */
+  readonly externalUserState: string | null;
+  readonly externalUserStateChangeDateTime: string | null;
+  /** The raw state-marker string stored on the user (see `marker.ts`), or null when absent. */
+  readonly marker: string | null;
+  /**
+   * Whether the user holds any directory role. Only looked up when the caller is app-only
+   * (Graph refuses app-only resets of role holders); undefined when not looked up.
+   */
+  readonly hasDirectoryRole?: boolean;
+}
+
+/** Who is calling Graph: Graph refuses some operations to app-only callers. */
+export interface Caller {
+  readonly kind: 'app' | 'delegated';
+}
+
+export interface ObservedTenant {
+  readonly caller: Caller;
+  /** The users guestops could find for the declared guests (undeclared users are never touched). */
+  readonly users: readonly ObservedUser[];
+}

@@ -1,0 +1,118 @@
+/**
+ * A plan is serialisable data (terraform-style): `plan` computes it without writing, renderers
+ * turn it into text/markdown/JSON, `apply` executes it after checking it is not stale.
+ */
+import type { InvitationSettings } from '../desired/types.js';
+
+export type ResetReason =
+  /** Declared email differs from the one guestops last applied. */
+  | 'email-changed'
+  /** Declared generation is greater than the one guestops last applied. */
+  | 'generation-bumped'
+  /** First time guestops sees the guest and the declared email differs from its `mail`. */
+  | 'adopted-with-new-email'
+  /** An earlier apply recorded its intent but never reached the reset (crash); finish it. */
+  | 'interrupted-before-reset';
+
+export interface UpdateProfileAction {
+  readonly type: 'update-profile';
+  readonly reason: string;
+  /** Present when `mail` changes. */
+  readonly mail?: { readonly from: string | null; readonly to: string };
+  /** Present when the declared `otherMails` differs from the observed one as a set. */
+  readonly otherMails?: { readonly from: readonly string[]; readonly to: readonly string[] };
+}
+
+export interface ResetRedemptionAction {
+  readonly type: 'reset-redemption';
+  readonly reason: ResetReason;
+  /** The address the guest will redeem with (Graph `invitedUserEmailAddress`). */
+  readonly email: string;
+  /** The generation the marker records once the reset is done. */
+  readonly generation: number;
+  /** Previous applied state, for the reviewer (absent on adoption). */
+  readonly previous?: { readonly generation: number; readonly emailChanged: boolean };
+  readonly invitation: InvitationSettings;
+}
+
+export interface AdoptAction {
+  readonly type: 'adopt';
+  readonly reason: string;
+  /** Baseline recorded in the marker. */
+  readonly generation: number;
+  readonly email: string;
+}
+
+/** An earlier apply reset the guest but died before recording it: only the marker is written. */
+export interface RecordMarkerAction {
+  readonly type: 'record-marker';
+  readonly reason: string;
+  readonly generation: number;
+  readonly email: string;
+}
+
+/** A declared guest without id/upn that does not exist yet: Graph `POST /invitations` (no reset). */
+export interface InviteAction {
+  readonly type: 'invite';
+  readonly reason: string;
+  readonly email: string;
+  readonly generation: number;
+  readonly invitation: InvitationSettings;
+}
+
+export type Action = UpdateProfileAction | ResetRedemptionAction | AdoptAction | RecordMarkerAction | InviteAction;
+export type ActionType = Action['type'];
+
+/** Stable codes for why a guest cannot be changed. */
+export type BlockedCode =
+  | 'not-found'
+  | 'not-a-guest'
+  | 'role-holder-app-only'
+  | 'generation-decreased'
+  | 'intent-held'
+  | 'marker-unreadable'
+  | 'identity-mismatch'
+  | 'email-in-use';
+
+export interface Blocked {
+  readonly code: BlockedCode;
+  readonly reason: string;
+}
+
+export interface GuestPlan {
+  /** The declared key: `id` when declared, else `upn`, else `email` (new guest). */
+  readonly key: string;
+  /** Resolved object id (null for a guest still to be invited or not found). */
+  readonly id: string | null;
+  readonly upn: string | null;
+  readonly email: string;
+  readonly file: string;
+  readonly line: number;
+  /** In execution order: update-profile always precedes reset-redemption. */
+  readonly actions: readonly Action[];
+  readonly blocked?: Blocked;
+  /**
+   * sha256 (hex, 16 chars) of the observed user fields the plan depended on; `apply --plan`
+   * refuses when it differs at apply time (the tenant changed since the plan).
+   */
+  readonly observedDigest: string;
+}
+
+export interface PlanSummary {
+  readonly resets: number;
+  readonly profileUpdates: number;
+  readonly adoptions: number;
+  readonly invites: number;
+  readonly blocked: number;
+  readonly unchanged: number;
+}
+
+export interface Plan {
+  readonly formatVersion: 1;
+  /** Digest of the desired state the plan was computed from (see DesiredState.digest). */
+  readonly desiredDigest: string;
+  readonly caller: { readonly kind: 'app' | 'delegated' };
+  readonly summary: PlanSummary;
+  /** Guests with actions or blocked, in desired-state order; unchanged guests are only counted. */
+  readonly guests: readonly GuestPlan[];
+}
