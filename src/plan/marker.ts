@@ -1,0 +1,111 @@
+/**
+ * The state marker guestops keeps on every managed user, in one string property that comes back in
+ * the same bulk `$select` list as the user (a directory extension `extension_{appId}_guestopsState`,
+ * or an `extensionAttributeN` for tenants that prefer it). No state file: the tenant is the state.
+ *
+ * Encoding: compact JSON, e.g.
+ *   {"v":1,"g":2,"e":"b73588148ede84a1","t":"2026-11-26T03:37:00.000Z","c":"4f1e2d3c4b5a"}
+ * plus, between "about to reset" and "reset recorded", a pending intent:
+ *   "p":{"g":3,"e":"…","t":"…","r":"run-id","b":"<externalUserStateChangeDateTime before the reset>"}
+ *
+ * Emails are stored as a 16-hex-digit sha256 of the trimmed, lower-cased address: a directory
+ * extension string holds at most 256 characters and two full addresses (applied + pending) may
+ * not fit; guestops only ever needs equality, and a hash also keeps addresses out of a field many
+ * admins can read.
+ */
+import { createHash } from 'node:crypto';
+
+export const MARKER_VERSION = 1;
+/** Graph's limit for a String directory extension value. */
+export const MARKER_MAX_LENGTH = 256;
+
+export interface PendingIntent {
+  /** Generation the interrupted apply was about to reset to. */
+  readonly generation: number;
+  readonly emailHash: string;
+  /** When the intent was written (ISO 8601, apply machine clock). */
+  readonly at: string;
+  /** Which apply run wrote it: a re-run of the same run may resume it, another run must wait. */
+  readonly runId: string;
+  /**
+   * `externalUserStateChangeDateTime` observed just before the reset. Graph sets a new change time
+   * on reset, so a different value later proves the reset happened — without comparing clocks.
+   */
+  readonly before: string | null;
+}
+
+export interface Marker {
+  readonly generation: number;
+  readonly emailHash: string;
+  readonly appliedAt: string;
+  /** Short commit id of the guests/ revision that was applied, when known. */
+  readonly commit?: string;
+  readonly pending?: PendingIntent;
+}
+
+export type ParsedMarker =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'ok'; readonly marker: Marker }
+  | { readonly kind: 'unreadable'; readonly reason: string };
+
+export function emailHash(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16);
+}
+
+const HASH = /^[0-9a-f]{16}$/;
+
+function isGeneration(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+export function parseMarker(raw: string | null | undefined): ParsedMarker {
+  if (raw === null || raw === undefined || raw === '') return { kind: 'absent' };
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { kind: 'unreadable', reason: 'not JSON' };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'unreadable', reason: 'not an object' };
+  const o = data as Record<string, unknown>;
+  if (o['v'] !== MARKER_VERSION) return { kind: 'unreadable', reason: `unknown version ${JSON.stringify(o['v'])}` };
+  if (!isGeneration(o['g'])) return { kind: 'unreadable', reason: 'generation missing or invalid' };
+  if (typeof o['e'] !== 'string' || !HASH.test(o['e'])) return { kind: 'unreadable', reason: 'email hash missing or invalid' };
+  if (typeof o['t'] !== 'string') return { kind: 'unreadable', reason: 'time missing' };
+  let pending: PendingIntent | undefined;
+  if (o['p'] !== undefined) {
+    const p = o['p'] as Record<string, unknown> | null;
+    if (
+      typeof p !== 'object' || p === null ||
+      !isGeneration(p['g']) || typeof p['e'] !== 'string' || !HASH.test(p['e']) ||
+      typeof p['t'] !== 'string' || typeof p['r'] !== 'string' ||
+      !(p['b'] === null || typeof p['b'] === 'string')
+    ) {
+      return { kind: 'unreadable', reason: 'pending intent invalid' };
+    }
+    pending = { generation: p['g'], emailHash: p['e'], at: p['t'], runId: p['r'], before: p['b'] as string | null };
+  }
+  const marker: Marker = {
+    generation: o['g'],
+    emailHash: o['e'],
+    appliedAt: o['t'],
+    ...(typeof o['c'] === 'string' ? { commit: o['c'] } : {}),
+    ...(pending ? { pending } : {}),
+  };
+  return { kind: 'ok', marker };
+}
+
+export function formatMarker(m: Marker): string {
+  const o: Record<string, unknown> = { v: MARKER_VERSION, g: m.generation, e: m.emailHash, t: m.appliedAt };
+  if (m.commit !== undefined) o['c'] = m.commit.slice(0, 12);
+  if (m.pending) {
+    const p = m.pending;
+    o['p'] = { g: p.generation, e: p.emailHash, t: p.at, r: p.runId.slice(0, 40), b: p.before };
+  }
+  const s = JSON.stringify(o);
+  if (s.length > MARKER_MAX_LENGTH) {
+    // Cannot happen with the bounded fields above; guard so a future field never silently truncates.
+    throw new Error(`marker is ${s.length} characters, over the ${MARKER_MAX_LENGTH} a directory extension holds`);
+  }
+  return s;
+}
