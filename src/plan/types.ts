@@ -43,20 +43,38 @@ export interface AdoptAction {
   readonly email: string;
 }
 
-/** An earlier apply reset the guest but died before recording it: only the marker is written. */
+/**
+ * Only the marker is written, no request to /invitations: either an earlier apply reset the guest
+ * but died before recording it (the marker moves to that intent's target), or an earlier apply
+ * recorded an intent whose reset never happened and is no longer wanted (the intent is cleared).
+ */
 export interface RecordMarkerAction {
   readonly type: 'record-marker';
   readonly reason: string;
+  /** Generation the marker records. */
   readonly generation: number;
-  readonly email: string;
+  /**
+   * What the marker records as its email (`emailHash` of marker.ts). Apply must write THIS, not
+   * a hash of `email`: the marker stores only a hash, so when the declaration has moved on since
+   * the interrupted reset the address that was reset is not known.
+   */
+  readonly emailHash: string;
+  /** The recorded address when the declaration still names it (for the reviewer); else null. */
+  readonly email: string | null;
 }
 
-/** A declared guest without id/upn that does not exist yet: Graph `POST /invitations` (no reset). */
+/**
+ * A declared guest without id/upn that does not exist yet: Graph `POST /invitations` (no reset).
+ * Apply then records the marker `{generation, emailHash(email)}` on the new user: that marker is
+ * how the next plan recognises the user it invited (see match.ts) instead of inviting again.
+ */
 export interface InviteAction {
   readonly type: 'invite';
   readonly reason: string;
   readonly email: string;
   readonly generation: number;
+  /** The declared `otherMails`, when declared: apply sets it on the new user after the invitation. */
+  readonly otherMails?: readonly string[];
   readonly invitation: InvitationSettings;
 }
 
@@ -103,6 +121,8 @@ export interface PlanSummary {
   readonly profileUpdates: number;
   readonly adoptions: number;
   readonly invites: number;
+  /** Guests whose only write is the marker (an interrupted apply is being finished or cleared). */
+  readonly markerRecords: number;
   readonly blocked: number;
   readonly unchanged: number;
 }

@@ -1,0 +1,205 @@
+/**
+ * The planner: desired state + observed tenant → plan. Pure (no I/O, no clock, no randomness):
+ * the same input always gives the same plan, so `plan` in a PR and the re-plan inside `apply`
+ * agree, and tests can pin every rule. Each rule lives in its own module; this file only orders
+ * them for one guest.
+ */
+import type { DesiredGuest, DesiredState } from '../desired/types.js';
+import type { ObservedTenant, ObservedUser } from './observed.js';
+import type { Action, Blocked, GuestPlan, Plan } from './types.js';
+import { indexUsers, matchGuest, type UserIndex } from './match.js';
+import { DEFAULT_LEASE_SECONDS, interpretMarker, type LeaseOptions } from './marker-state.js';
+import { diffProfile } from './profile-diff.js';
+import { decideReset } from './reset-decision.js';
+import { emailHash } from './marker.js';
+import { sameEmail } from './email-compare.js';
+import { observedDigest } from './observed-digest.js';
+import { summarize } from './summary.js';
+
+export { DEFAULT_LEASE_SECONDS };
+
+export interface PlanOptions {
+  /** The clock, given by the caller: only used to tell whether another run's intent lease expired. */
+  readonly now: Date;
+  /** How long an apply run's pending intent holds off other runs. Default DEFAULT_LEASE_SECONDS (900). */
+  readonly leaseSeconds: number;
+  /** The apply run re-planning, when any: its own pending intents may be resumed at once. */
+  readonly runId?: string;
+}
+
+/** Graph's rule, quoted so the reviewer recognises it (reset-redemption-status article). */
+export const APP_ONLY_ROLE_RULE =
+  "For app-only calls, the redemption status can't be reset if there are any roles assigned to the target user account";
+
+export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
+  const index = indexUsers(observed.users);
+  const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
+  const claims = claimedUsers(desired.guests, index);
+  const guests: GuestPlan[] = [];
+  for (const guest of desired.guests) {
+    const g = planGuest(guest, index, observed.caller.kind, lease, claims);
+    if (g.actions.length > 0 || g.blocked !== undefined) guests.push(g);
+  }
+  return {
+    formatVersion: 1,
+    desiredDigest: desired.digest,
+    caller: { kind: observed.caller.kind },
+    summary: summarize(guests, desired.guests.length),
+    guests,
+  };
+}
+
+interface Outcome {
+  readonly user?: ObservedUser;
+  readonly actions: readonly Action[];
+  readonly blocked?: Blocked;
+}
+
+function planGuest(
+  guest: DesiredGuest,
+  index: UserIndex,
+  callerKind: 'app' | 'delegated',
+  lease: LeaseOptions,
+  claims: ReadonlyMap<string, readonly DesiredGuest[]>,
+): GuestPlan {
+  const outcome = decide(guest, index, callerKind, lease, claims);
+  const user = outcome.user;
+  return {
+    key: guest.id ?? guest.upn ?? guest.email,
+    id: user?.id ?? null,
+    upn: user?.userPrincipalName ?? guest.upn ?? null,
+    email: guest.email,
+    file: guest.source.file,
+    line: guest.source.line,
+    actions: outcome.blocked === undefined ? outcome.actions : [],
+    ...(outcome.blocked !== undefined ? { blocked: outcome.blocked } : {}),
+    observedDigest: observedDigest(user),
+  };
+}
+
+function decide(
+  guest: DesiredGuest,
+  index: UserIndex,
+  callerKind: 'app' | 'delegated',
+  lease: LeaseOptions,
+  claims: ReadonlyMap<string, readonly DesiredGuest[]>,
+): Outcome {
+  const match = matchGuest(guest, index);
+  if (match.kind === 'blocked') return { ...(match.user ? { user: match.user } : {}), actions: [], blocked: match.blocked };
+  if (match.kind === 'invite') {
+    return {
+      actions: [
+        {
+          type: 'invite',
+          reason: 'no user has this email yet',
+          email: guest.email,
+          generation: guest.generation,
+          ...(guest.otherMails !== undefined ? { otherMails: [...guest.otherMails] } : {}),
+          invitation: guest.invitation,
+        },
+      ],
+    };
+  }
+  const user = match.user;
+  const sharing = claims.get(user.id.toLowerCase()) ?? [];
+  if (sharing.length > 1) {
+    const where = sharing.map((g) => `${g.source.file}:${g.source.line}`).join(', ');
+    return { user, actions: [], blocked: { code: 'identity-mismatch', reason: `user ${user.id} is declared by more than one guest (${where})` } };
+  }
+  if (user.userType !== 'Guest') {
+    return {
+      user,
+      actions: [],
+      blocked: {
+        code: 'not-a-guest',
+        reason: `user ${user.id} has userType ${user.userType ?? '(none)'}, not Guest: a redemption reset would convert an internal account to B2B`,
+      },
+    };
+  }
+  const marker = interpretMarker(user, lease);
+  if (marker.kind === 'blocked') return { user, actions: [], blocked: marker.blocked };
+
+  const actions: Action[] = [];
+  const profile = diffProfile(guest, user);
+  if (marker.kind === 'absent') {
+    if (profile) actions.push(profile);
+    if (sameEmail(guest.email, user.mail)) {
+      actions.push({
+        type: 'adopt',
+        reason: 'first time guestops manages this guest: record a baseline, no reset',
+        generation: guest.generation,
+        email: user.mail!,
+      });
+    } else {
+      actions.push({
+        type: 'reset-redemption',
+        reason: 'adopted-with-new-email',
+        email: guest.email,
+        generation: guest.generation,
+        invitation: guest.invitation,
+      });
+    }
+  } else {
+    if (marker.recordHappened) {
+      const p = marker.recordHappened;
+      actions.push({
+        type: 'record-marker',
+        reason: `an earlier apply (run ${p.runId}) reset the guest at generation ${p.generation} but did not record it`,
+        generation: p.generation,
+        emailHash: p.emailHash,
+        email: emailHash(guest.email) === p.emailHash ? guest.email : null,
+      });
+    }
+    const decision = decideReset(guest, marker.baseline, marker.interrupted);
+    if (decision.kind === 'blocked') return { user, actions: [], blocked: decision.blocked };
+    if (profile) actions.push(profile);
+    if (decision.kind === 'reset') {
+      actions.push({
+        type: 'reset-redemption',
+        reason: decision.reason,
+        email: guest.email,
+        generation: guest.generation,
+        previous: decision.previous,
+        invitation: guest.invitation,
+      });
+    } else if (marker.interrupted) {
+      // The intent's reset never happened and the declaration no longer asks for it: clear it.
+      const p = marker.interrupted;
+      actions.push({
+        type: 'record-marker',
+        reason: `an earlier apply (run ${p.runId}) intended a reset that never happened and is no longer declared: clear the intent`,
+        generation: marker.baseline.generation,
+        emailHash: marker.baseline.emailHash,
+        email: emailHash(guest.email) === marker.baseline.emailHash ? guest.email : null,
+      });
+    }
+  }
+
+  // Graph refuses app-only resets of role holders: block before anything is written, so a guest
+  // is never left with a changed profile and no reset.
+  if (callerKind === 'app' && user.hasDirectoryRole === true && actions.some((a) => a.type === 'reset-redemption')) {
+    return {
+      user,
+      actions: [],
+      blocked: {
+        code: 'role-holder-app-only',
+        reason: `user ${user.id} holds a directory role and guestops runs with app-only credentials. Graph: "${APP_ONLY_ROLE_RULE}". Run apply with delegated credentials (Helpdesk Administrator or above), or remove the role first.`,
+      },
+    };
+  }
+  return { user, actions };
+}
+
+/** Observed user id → declared guests resolving to it, so one user is never managed twice. */
+function claimedUsers(guests: readonly DesiredGuest[], index: UserIndex): Map<string, DesiredGuest[]> {
+  const claims = new Map<string, DesiredGuest[]>();
+  for (const g of guests) {
+    const m = matchGuest(g, index);
+    if (m.kind !== 'matched') continue;
+    const id = m.user.id.toLowerCase();
+    const list = claims.get(id);
+    if (list === undefined) claims.set(id, [g]);
+    else list.push(g);
+  }
+  return claims;
+}
