@@ -5,7 +5,16 @@
  *
  * CONTRACT (signatures fixed; bodies owned by the GitHub integration work).
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as core from '@actions/core';
 import type { Plan } from '../plan/types.js';
+import { planAnnotations } from './annotations.js';
+import { pullRequestContext } from './event.js';
+import { appendJobSummary } from './job-summary.js';
+import { GithubRest, GithubRestError } from './rest.js';
+import { planCommentBody, upsertPlanComment } from './sticky-comment.js';
 
 export function inGithubActions(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['GITHUB_ACTIONS'] === 'true';
@@ -19,8 +28,87 @@ export interface PublishPlanInput {
   readonly planJsonPath?: string;
 }
 
-export async function publishPlan(_input: PublishPlanInput): Promise<void> {
-  // Filled in by the GitHub integration.
+/** Counts reset-redemption actions (the figure reviewers and later steps care about most). */
+function countResets(plan: Plan): number {
+  let n = 0;
+  for (const g of plan.guests) for (const a of g.actions) if (a.type === 'reset-redemption') n++;
+  return n;
+}
+
+/** The plan JSON for later steps: the `--out` file when given, else a file in RUNNER_TEMP. */
+async function planJsonFile(plan: Plan, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  if (given) return resolve(given);
+  const base = env['RUNNER_TEMP'] && env['RUNNER_TEMP'].length > 0 ? env['RUNNER_TEMP'] : tmpdir();
+  const dir = await mkdtemp(join(base, 'guestops-plan-'));
+  const path = join(dir, 'plan.json');
+  await writeFile(path, JSON.stringify(plan, null, 2) + '\n', 'utf8');
+  return path;
+}
+
+function runUrl(env: NodeJS.ProcessEnv): string | null {
+  const server = env['GITHUB_SERVER_URL'];
+  const repo = env['GITHUB_REPOSITORY'];
+  const run = env['GITHUB_RUN_ID'];
+  return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : null;
+}
+
+/**
+ * Creates or updates the sticky plan comment. Every failure becomes a warning: the comment is a
+ * convenience, the summary already holds the plan, and a fork's read-only token must not turn
+ * a good plan into a red check.
+ */
+async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
+  let pr;
+  try {
+    pr = await pullRequestContext(env);
+  } catch (e) {
+    core.warning(`guestops: no plan comment: ${(e as Error).message}`);
+    return;
+  }
+  if (!pr) return;
+  const token = env['GITHUB_TOKEN'];
+  if (!token) {
+    core.warning(
+      'guestops: no plan comment: GITHUB_TOKEN is not set (pass `GITHUB_TOKEN: ${{ github.token }}` to the step); the plan is in the job summary.',
+    );
+    return;
+  }
+  core.setSecret(token);
+  const rest = new GithubRest({ apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com', token });
+  try {
+    const result = await upsertPlanComment(rest, pr, planCommentBody(markdown, runUrl(env)));
+    core.info(`guestops: plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
+  } catch (e) {
+    const denied = e instanceof GithubRestError && (e.status === 403 || e.status === 401 || e.status === 404);
+    const why = denied
+      ? pr.fromFork
+        ? 'the token of a pull request from a fork is read-only'
+        : 'the token may not write pull-request comments (does the job have `pull-requests: write`?)'
+      : 'GitHub API call failed';
+    core.warning(`guestops: no plan comment: ${why}: ${(e as Error).message}. The plan is in the job summary.`);
+  }
+}
+
+// @actions/core reads GITHUB_OUTPUT / GITHUB_STEP_SUMMARY from process.env itself, so these read it too.
+export async function publishPlan(input: PublishPlanInput): Promise<void> {
+  const env = process.env;
+  const { plan, markdown } = input;
+  await appendJobSummary(markdown, env);
+
+  const hasChanges = plan.guests.some((g) => g.actions.length > 0);
+  core.setOutput('has-changes', hasChanges ? 'true' : 'false');
+  core.setOutput('resets', String(countResets(plan)));
+  core.setOutput('blocked', String(plan.summary.blocked));
+  core.setOutput('plan-json', await planJsonFile(plan, input.planJsonPath, env));
+
+  for (const a of planAnnotations(plan, process.cwd(), env['GITHUB_WORKSPACE'])) {
+    const props = { title: a.title, file: a.file, startLine: a.line };
+    if (a.level === 'error') core.error(a.message, props);
+    else if (a.level === 'warning') core.warning(a.message, props);
+    else core.notice(a.message, props);
+  }
+
+  await commentOnPullRequest(markdown, env);
 }
 
 export interface PublishApplyInput {
@@ -30,6 +118,8 @@ export interface PublishApplyInput {
   readonly reportPath?: string;
 }
 
-export async function publishApply(_input: PublishApplyInput): Promise<void> {
-  // Filled in by the GitHub integration.
+export async function publishApply(input: PublishApplyInput): Promise<void> {
+  await appendJobSummary(input.markdown, process.env);
+  for (const [name, value] of Object.entries(input.outputs)) core.setOutput(name, value);
+  if (input.reportPath) core.setOutput('report', resolve(input.reportPath));
 }
