@@ -1,0 +1,88 @@
+/**
+ * JSON batching (`POST /$batch`): at most 20 requests per batch, and each inner request is
+ * throttled on its own — a 200 batch may carry inner 429/503/504 that the SDK never retries.
+ * guestops resends just those inner requests, after the longest inner Retry-After (or backoff),
+ * up to the retry policy's limit. Only used for reads, so the batch itself is idempotent.
+ */
+import type { Graph } from './client.js';
+import { parseRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { GuestopsError } from '../errors.js';
+
+export const MAX_BATCH = 20;
+const INNER_RETRYABLE = new Set([429, 503, 504]);
+
+export interface BatchGet {
+  /** Relative to `/v1.0`, starting with `/`. */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface BatchResult {
+  readonly status: number;
+  readonly body: unknown;
+  /** Inner request-id when Graph gives one, else the batch's. */
+  readonly requestId: string | null;
+}
+
+interface InnerResponse {
+  id?: unknown;
+  status?: unknown;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function header(h: Record<string, string> | undefined, name: string): string | undefined {
+  if (!h) return undefined;
+  for (const [k, v] of Object.entries(h)) if (k.toLowerCase() === name) return v;
+  return undefined;
+}
+
+/** Runs GETs in batches of 20; results in input order. `requests` counts top-level HTTP calls. */
+export async function batchGet(
+  graph: Graph,
+  gets: readonly BatchGet[],
+  policy: RetryPolicy = graph.retry ?? DEFAULT_RETRY_POLICY,
+): Promise<{ results: BatchResult[]; requests: number }> {
+  const results: (BatchResult | undefined)[] = new Array(gets.length).fill(undefined);
+  let requests = 0;
+  let pending = gets.map((_, i) => i);
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const retry: number[] = [];
+    let waitMs: number | undefined;
+    for (let start = 0; start < pending.length; start += MAX_BATCH) {
+      const chunk = pending.slice(start, start + MAX_BATCH);
+      const r = await graph.call<{ responses?: InnerResponse[] }>({
+        method: 'POST',
+        path: '/$batch',
+        idempotent: true,
+        body: {
+          requests: chunk.map((i) => ({ id: String(i), method: 'GET', url: gets[i]!.url, ...(gets[i]!.headers ? { headers: gets[i]!.headers } : {}) })),
+        },
+      });
+      requests++;
+      const byId = new Map<string, InnerResponse>();
+      for (const inner of r.body?.responses ?? []) if (inner && typeof inner.id === 'string') byId.set(inner.id, inner);
+      for (const i of chunk) {
+        const inner = byId.get(String(i));
+        const status = typeof inner?.status === 'number' ? inner.status : 0;
+        if ((status === 0 || INNER_RETRYABLE.has(status)) && attempt < policy.maxRetries) {
+          retry.push(i);
+          const told = parseRetryAfter(header(inner?.headers, 'retry-after'), Date.now());
+          if (told !== undefined) waitMs = Math.max(waitMs ?? 0, told);
+          continue;
+        }
+        results[i] = { status, body: inner?.body ?? null, requestId: header(inner?.headers, 'request-id') ?? r.requestId };
+      }
+    }
+    if (retry.length > 0) {
+      if (waitMs !== undefined && waitMs > policy.maxDelayMs) {
+        throw new GuestopsError('graph-throttled', `Graph asked to wait ${Math.round(waitMs / 1000)} s inside $batch, longer than the ${Math.round(policy.maxDelayMs / 1000)} s guestops accepts`);
+      }
+      await sleep(retryDelayMs(waitMs, attempt, policy));
+    }
+    pending = retry;
+  }
+  return { results: results as BatchResult[], requests };
+}

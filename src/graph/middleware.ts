@@ -1,0 +1,141 @@
+/**
+ * guestops' middleware for the Graph SDK chain:
+ *   ExactUrlAuth → Retry → (SDK) TelemetryHandler → (SDK) HTTPMessageHandler (fetch)
+ *
+ * ExactUrlAuth: puts the URL from RequestMeta on the request and attaches the bearer token only
+ * when that URL has the configured Graph origin. (The SDK's AuthenticationHandler matches only
+ * `https://` Graph hosts or `customHosts`, so an `http://` emulator would get no token; matching
+ * the exact origin also means a nextLink pointing elsewhere never receives the token.)
+ *
+ * Retry: see retry-policy.ts for the rules. It also reads the body inside the per-attempt timeout,
+ * so a server that sends headers and then stalls counts as "no response".
+ */
+import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { GraphUnreachableError } from './graph-error.js';
+import { RequestMeta } from './request-meta.js';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+
+function metaOf(context: Context): RequestMeta {
+  const meta = context.middlewareControl?.getMiddlewareOptions(RequestMeta) as RequestMeta | undefined;
+  if (!meta) throw new Error('guestops Graph request without RequestMeta');
+  return meta;
+}
+
+function setHeader(context: Context, name: string, value: string | undefined): void {
+  const options = (context.options ??= {});
+  const headers = options.headers;
+  if (headers instanceof Headers) {
+    if (value === undefined) headers.delete(name);
+    else headers.set(name, value);
+    return;
+  }
+  const h = { ...((headers as Record<string, string> | undefined) ?? {}) };
+  for (const k of Object.keys(h)) if (k.toLowerCase() === name.toLowerCase()) delete h[k];
+  if (value !== undefined) h[name] = value;
+  options.headers = h;
+}
+
+export class ExactUrlAuthMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(
+    private readonly origin: string,
+    private readonly auth: AuthenticationProvider,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const meta = metaOf(context);
+    context.request = meta.url;
+    if (new URL(meta.url).origin === this.origin) {
+      setHeader(context, 'Authorization', `Bearer ${await this.auth.getAccessToken()}`);
+    } else {
+      setHeader(context, 'Authorization', undefined);
+    }
+    await this.next!.execute(context);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class RetryMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(
+    private readonly policy: RetryPolicy,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  async execute(context: Context): Promise<void> {
+    const meta = metaOf(context);
+    const path = pathOf(meta.url);
+    for (let attempt = 0; ; attempt++) {
+      meta.attempts = attempt + 1;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), this.policy.timeoutMs);
+      let response: Response | undefined;
+      let failure: unknown;
+      try {
+        (context.options ??= {}).signal = controller.signal;
+        await this.next!.execute(context);
+        const raw = context.response!;
+        // Buffer the body while the timeout still runs; hand a fresh Response to the caller.
+        const text = await raw.text();
+        response = new Response(raw.status === 204 || raw.status === 304 ? null : text, {
+          status: raw.status,
+          statusText: raw.statusText,
+          headers: raw.headers,
+        });
+        context.response = response;
+      } catch (e) {
+        failure = e;
+      } finally {
+        clearTimeout(timer);
+      }
+      const left = attempt < this.policy.maxRetries;
+      if (response === undefined) {
+        const reason = controller.signal.aborted ? `no answer within ${this.policy.timeoutMs} ms` : describeNetworkError(failure);
+        if (meta.idempotent && left) {
+          const wait = retryDelayMs(undefined, attempt, this.policy, this.random);
+          meta.waitedMs += wait;
+          await sleep(wait);
+          continue;
+        }
+        const err = new GraphUnreachableError(meta.method, path, reason, failure);
+        meta.failure = err;
+        throw err;
+      }
+      if (!isRetryableStatus(response.status, meta.idempotent) || !left) return;
+      const told = parseRetryAfter(response.headers.get('Retry-After'), Date.now());
+      if (told !== undefined && told > this.policy.maxDelayMs) return; // longer than we agree to wait
+      const wait = retryDelayMs(told, attempt, this.policy, this.random);
+      meta.waitedMs += wait;
+      await sleep(wait);
+    }
+  }
+}
+
+export function pathOf(url: string): string {
+  const u = new URL(url);
+  let p = u.pathname + u.search;
+  try {
+    p = decodeURIComponent(p);
+  } catch {
+    // keep the encoded form
+  }
+  return p.replace(/^\/v1\.0/, '');
+}
+
+function describeNetworkError(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = (e as { cause?: unknown }).cause;
+    const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+    return typeof code === 'string' ? `${e.message}: ${code}` : e.message;
+  }
+  return String(e);
+}

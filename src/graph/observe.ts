@@ -1,0 +1,161 @@
+/**
+ * Reads what the planner needs from the tenant, at a cost of about ceil(N/999) + a few requests:
+ *   1. `GET /me` — 200 means a delegated (signed-in user) token; Graph refuses /me for app-only.
+ *   2. one paged bulk list of guests with `$select` (marker included — why the marker is a
+ *      directory extension or extensionAttribute: open extensions are not returned in a list);
+ *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted)
+ *      and `mail eq` lookups for email-only (new) guests;
+ *   4. app-only callers only: one paged list of directory role assignments, because Graph refuses
+ *      an app-only reset of a user holding any directory role.
+ * Nothing here writes. Only declared users are returned: guestops never touches anyone else.
+ */
+import type { DesiredState } from '../desired/types.js';
+import type { Caller, ObservedTenant, ObservedUser } from '../plan/observed.js';
+import { GuestopsError } from '../errors.js';
+import { batchGet, type BatchGet } from './batch.js';
+import { toGraphError, type Graph } from './client.js';
+import { GraphError } from './graph-error.js';
+import { resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
+import { odataString, userSegment, withQuery } from './odata.js';
+import { listAll } from './paging.js';
+
+export const USER_FIELDS = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'mail',
+  'otherMails',
+  'userType',
+  'creationType',
+  'externalUserState',
+  'externalUserStateChangeDateTime',
+] as const;
+
+/** Graph's page-size ceiling for /users. */
+export const USERS_PAGE_SIZE = 999;
+
+export interface ObserveOptions {
+  /** Resolved property, or its configured name, or undefined to discover it. */
+  readonly markerProperty?: MarkerProperty | string | undefined;
+}
+
+export interface Observation extends ObservedTenant {
+  readonly markerProperty: MarkerProperty;
+  /** Top-level HTTP requests made (each $batch counts once). */
+  readonly requests: number;
+}
+
+export function userSelect(marker: MarkerProperty): string {
+  return [...USER_FIELDS, marker.select].join(',');
+}
+
+export function toObservedUser(raw: Record<string, unknown>, marker: MarkerProperty): ObservedUser {
+  const str = (k: string): string | null => (typeof raw[k] === 'string' ? (raw[k] as string) : null);
+  const other = Array.isArray(raw['otherMails']) ? (raw['otherMails'] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  return {
+    id: String(raw['id']),
+    userPrincipalName: str('userPrincipalName') ?? '',
+    displayName: str('displayName'),
+    mail: str('mail'),
+    otherMails: other,
+    userType: str('userType'),
+    creationType: str('creationType'),
+    externalUserState: str('externalUserState'),
+    externalUserStateChangeDateTime: str('externalUserStateChangeDateTime'),
+    marker: marker.read(raw),
+  };
+}
+
+/** `GET /me`: 200 → delegated; any other 4xx but 401 → app-only (the conservative reading). */
+export async function detectCaller(graph: Graph): Promise<Caller> {
+  const r = await graph.send({ method: 'GET', path: '/me?$select=id' });
+  if (r.status >= 200 && r.status < 300) return { kind: 'delegated' };
+  if (r.status === 401 || r.status >= 500) throw toGraphError(r);
+  return { kind: 'app' };
+}
+
+export async function observeTenant(graph: Graph, desired: DesiredState, options: ObserveOptions = {}): Promise<Observation> {
+  let requests = 0;
+  const caller = await detectCaller(graph);
+  requests++;
+  let marker: MarkerProperty;
+  if (typeof options.markerProperty === 'object' && options.markerProperty !== null) {
+    marker = options.markerProperty;
+  } else {
+    const discover = options.markerProperty === undefined || options.markerProperty === '';
+    marker = await resolveMarkerProperty(graph, options.markerProperty);
+    if (discover) requests++;
+  }
+  const select = userSelect(marker);
+
+  const guests = await listAll<Record<string, unknown>>(
+    graph,
+    withQuery('/users', { $filter: "userType eq 'Guest'", $select: select, $top: USERS_PAGE_SIZE }),
+  );
+  requests += guests.requests;
+  const byId = new Map<string, Record<string, unknown>>();
+  const byUpn = new Map<string, Record<string, unknown>>();
+  const byMail = new Map<string, Record<string, unknown>>();
+  for (const u of guests.items) {
+    if (typeof u['id'] === 'string') byId.set(u['id'].toLowerCase(), u);
+    if (typeof u['userPrincipalName'] === 'string') byUpn.set(u['userPrincipalName'].toLowerCase(), u);
+    if (typeof u['mail'] === 'string') byMail.set(u['mail'].toLowerCase(), u);
+  }
+
+  const found = new Map<string, Record<string, unknown>>();
+  const keep = (u: Record<string, unknown>) => {
+    if (typeof u['id'] === 'string') found.set(u['id'].toLowerCase(), u);
+  };
+  const gets: BatchGet[] = [];
+  const seen = new Set<string>();
+  for (const g of desired.guests) {
+    const hit = g.id ? byId.get(g.id.toLowerCase()) : g.upn ? byUpn.get(g.upn.toLowerCase()) : byMail.get(g.email.toLowerCase());
+    if (hit) {
+      keep(hit);
+      continue;
+    }
+    let url: string;
+    if (g.id || g.upn) {
+      url = withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select });
+    } else {
+      url = withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: select });
+    }
+    if (seen.has(url)) continue;
+    seen.add(url);
+    gets.push({ url });
+  }
+  if (gets.length > 0) {
+    const { results, requests: n } = await batchGet(graph, gets);
+    requests += n;
+    results.forEach((res, i) => {
+      if (res.status === 404) return; // not found: the planner blocks it
+      if (res.status < 200 || res.status > 299) {
+        const body = res.body as { error?: { code?: string; message?: string } } | null;
+        throw new GraphError({
+          status: res.status,
+          graphCode: body?.error?.code ?? null,
+          graphMessage: body?.error?.message ?? null,
+          requestId: res.requestId,
+          method: 'GET',
+          path: gets[i]!.url,
+        });
+      }
+      const body = res.body as Record<string, unknown> | null;
+      if (body && Array.isArray(body['value'])) {
+        for (const u of body['value'] as Record<string, unknown>[]) keep(u);
+      } else if (body && typeof body['id'] === 'string') {
+        keep(body);
+      }
+    });
+  }
+
+  let users = [...found.values()].map((u) => toObservedUser(u, marker));
+  if (caller.kind === 'app' && users.length > 0) {
+    const roles = await listAll<{ principalId?: string }>(graph, withQuery('/roleManagement/directory/roleAssignments', { $select: 'principalId' }));
+    requests += roles.requests;
+    const holders = new Set(roles.items.map((a) => (a.principalId ?? '').toLowerCase()));
+    users = users.map((u) => ({ ...u, hasDirectoryRole: holders.has(u.id.toLowerCase()) }));
+  }
+  if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');
+  return { caller, users, markerProperty: marker, requests };
+}
