@@ -95,11 +95,19 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   requests += guests.requests;
   const byId = new Map<string, Record<string, unknown>>();
   const byUpn = new Map<string, Record<string, unknown>>();
-  const byMail = new Map<string, Record<string, unknown>>();
+  const byMail = new Map<string, Record<string, unknown>[]>();
   for (const u of guests.items) {
     if (typeof u['id'] === 'string') byId.set(u['id'].toLowerCase(), u);
     if (typeof u['userPrincipalName'] === 'string') byUpn.set(u['userPrincipalName'].toLowerCase(), u);
-    if (typeof u['mail'] === 'string') byMail.set(u['mail'].toLowerCase(), u);
+    // Every address a guest carries: the planner matches an email-only guest on mail or otherMails.
+    const addresses = [u['mail'], ...(Array.isArray(u['otherMails']) ? (u['otherMails'] as unknown[]) : [])];
+    for (const a of addresses) {
+      if (typeof a !== 'string') continue;
+      const key = a.trim().toLowerCase();
+      const list = byMail.get(key);
+      if (list === undefined) byMail.set(key, [u]);
+      else if (!list.includes(u)) list.push(u);
+    }
   }
 
   const found = new Map<string, Record<string, unknown>>();
@@ -109,9 +117,9 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const gets: BatchGet[] = [];
   const seen = new Set<string>();
   for (const g of desired.guests) {
-    const hit = g.id ? byId.get(g.id.toLowerCase()) : g.upn ? byUpn.get(g.upn.toLowerCase()) : byMail.get(g.email.toLowerCase());
-    if (hit) {
-      keep(hit);
+    const hits = g.id ? [byId.get(g.id.toLowerCase())] : g.upn ? [byUpn.get(g.upn.toLowerCase())] : (byMail.get(g.email.trim().toLowerCase()) ?? []);
+    if (hits.length > 0 && hits.every((h) => h !== undefined)) {
+      for (const h of hits) keep(h!);
       continue;
     }
     let url: string;

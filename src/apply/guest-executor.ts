@@ -1,0 +1,247 @@
+/**
+ * Executes the plan of ONE guest, in the order that keeps every crash recoverable:
+ *
+ *   reset:   PATCH profile + pending intent (one atomic write: the reset email is in mail/otherMails
+ *            and the intent is recorded before anything irreversible)
+ *            → GET (our intent still there, externalUserStateChangeDateTime still `before`)
+ *            → POST /invitations resetRedemption
+ *            → PATCH final marker (no pending)
+ *   adopt / record-marker / profile only: one PATCH (profile and marker together)
+ *   invite:  POST /invitations → PATCH otherMails + marker on the new user
+ *
+ * Exactly once: a reset is only ever sent while our pending intent holds `before`; if the POST's
+ * outcome is unknown (timeout, reset connection, 5xx) the user is read back — a change time that
+ * moved past `before` proves Graph did the reset, so it is NOT sent again. A crash leaves the
+ * intent on the user; the next plan (same run id, or after the lease) either records the reset
+ * (time moved) or redoes it (time unchanged).
+ */
+import type { ObservedUser } from '../plan/observed.js';
+import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
+import { emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
+import { isGuestopsError } from '../errors.js';
+import type { Graph } from '../graph/client.js';
+import { GraphError, GraphUnreachableError } from '../graph/graph-error.js';
+import type { MarkerProperty } from '../graph/marker-property.js';
+import { findUsersByMail, getUser, patchUser, userFrom, usersFrom } from '../graph/users.js';
+import { postInvitation } from '../graph/invitations.js';
+import { StepRecorder } from './step-recorder.js';
+import type { GuestReport } from './report.js';
+
+export interface ExecutionContext {
+  readonly graph: Graph;
+  readonly marker: MarkerProperty;
+  readonly runId: string;
+  readonly commit: string | null;
+  readonly now: () => Date;
+  /** Observed users by lower-case id, as read by the re-plan. */
+  readonly observed: ReadonlyMap<string, ObservedUser>;
+  /** How many times a reset/invite whose outcome stayed unknown is re-sent after a read-back. */
+  readonly unknownOutcomeRetries?: number;
+}
+
+/** A guest-level failure with a stable code, reported and never thrown past the guest. */
+class GuestFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+function find<T extends Action['type']>(actions: readonly Action[], type: T): Extract<Action, { type: T }> | undefined {
+  return actions.find((a) => a.type === type) as Extract<Action, { type: T }> | undefined;
+}
+
+function profileBody(actions: readonly Action[]): Record<string, unknown> {
+  const p = find(actions, 'update-profile');
+  if (!p) return {};
+  return {
+    ...(p.mail ? { mail: p.mail.to } : {}),
+    ...(p.otherMails ? { otherMails: [...p.otherMails.to] } : {}),
+  };
+}
+
+export async function executeGuest(ctx: ExecutionContext, gp: GuestPlan): Promise<GuestReport> {
+  const t0 = performance.now();
+  const rec = new StepRecorder();
+  const base = {
+    key: gp.key, id: gp.id, upn: gp.upn, email: gp.email, file: gp.file, line: gp.line,
+    actions: gp.actions.map((a) => a.type),
+  };
+  if (gp.blocked) {
+    return { ...base, outcome: 'blocked', blocked: gp.blocked, steps: [], ms: 0 };
+  }
+  try {
+    const invite = find(gp.actions, 'invite');
+    if (invite) await runInvite(ctx, rec, invite);
+    else await runExisting(ctx, rec, gp);
+    return { ...base, outcome: 'applied', steps: rec.steps, ms: Math.round(performance.now() - t0) };
+  } catch (e) {
+    const code = e instanceof GuestFailure ? e.code : isGuestopsError(e) ? e.code : 'internal-error';
+    const message = e instanceof Error ? e.message : String(e);
+    return { ...base, outcome: 'failed', error: { code, message }, steps: rec.steps, ms: Math.round(performance.now() - t0) };
+  }
+}
+
+async function runExisting(ctx: ExecutionContext, rec: StepRecorder, gp: GuestPlan): Promise<void> {
+  if (!gp.id) throw new GuestFailure('plan-without-id', `plan for ${gp.key} has actions but no user id`);
+  const id = gp.id;
+  const user = ctx.observed.get(id.toLowerCase());
+  if (!user) throw new GuestFailure('user-not-observed', `user ${id} was not in the observed tenant`);
+  const parsed = parseMarker(user.marker);
+  const existing: Marker | undefined = parsed.kind === 'ok' ? parsed.marker : undefined;
+
+  // The marker the user carries once any record-marker / adopt is taken into account.
+  const record = find(gp.actions, 'record-marker');
+  const adopt = find(gp.actions, 'adopt');
+  const now = ctx.now().toISOString();
+  const commit = ctx.commit ?? undefined;
+  let baseline: Marker | undefined = existing ? stripPending(existing) : undefined;
+  if (record) baseline = { generation: record.generation, emailHash: record.emailHash, appliedAt: now, ...(commit ? { commit } : {}) };
+  if (adopt) baseline = { generation: adopt.generation, emailHash: emailHash(adopt.email), appliedAt: now, ...(commit ? { commit } : {}) };
+
+  const profile = profileBody(gp.actions);
+  const reset = find(gp.actions, 'reset-redemption');
+  if (!reset) {
+    const body: Record<string, unknown> = { ...profile };
+    if (record || adopt) Object.assign(body, ctx.marker.patch(formatMarker(baseline!)));
+    if (Object.keys(body).length === 0) return;
+    const step = record || adopt ? (Object.keys(profile).length ? 'update-profile' : 'write-marker') : 'update-profile';
+    await rec.run(step, { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
+    return;
+  }
+  await runReset(ctx, rec, id, user, reset, profile, baseline, now);
+}
+
+function stripPending(m: Marker): Marker {
+  const { pending: _pending, ...rest } = m;
+  return rest;
+}
+
+async function runReset(
+  ctx: ExecutionContext,
+  rec: StepRecorder,
+  id: string,
+  user: ObservedUser,
+  reset: ResetRedemptionAction,
+  profile: Record<string, unknown>,
+  baseline: Marker | undefined,
+  now: string,
+): Promise<void> {
+  const before = user.externalUserStateChangeDateTime;
+  // No baseline yet (adoption with a new email): the baseline is the state found, so a crash
+  // before the reset still leaves "declared email differs from applied email" for the next plan.
+  const applied: Marker = baseline ?? { generation: reset.generation, emailHash: emailHash(user.mail ?? ''), appliedAt: now };
+  const intent: Marker = {
+    ...applied,
+    pending: { generation: reset.generation, emailHash: emailHash(reset.email), at: now, runId: ctx.runId, before },
+  };
+  const intentText = formatMarker(intent);
+  await rec.run(Object.keys(profile).length ? 'update-profile' : 'write-intent', { method: 'PATCH', path: `/users/${id}` }, () =>
+    patchUser(ctx.graph, id, { ...profile, ...ctx.marker.patch(intentText) }),
+  );
+
+  // Read back: another apply may have overwritten our intent, or reset the guest meanwhile.
+  const check = await rec.run('verify-intent', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
+  const fresh = userFrom(check, ctx.marker);
+  const freshMarker = parseMarker(fresh?.marker);
+  const ours = freshMarker.kind === 'ok' && freshMarker.marker.pending?.runId === ctx.runId.slice(0, 40) && freshMarker.marker.pending.at === now;
+  if (!fresh || !ours) {
+    throw new GuestFailure('intent-lost', `another apply replaced guestops' intent on user ${id} before the reset; nothing was reset by this run — re-run later`);
+  }
+  if (fresh.externalUserStateChangeDateTime !== before) {
+    throw new GuestFailure('changed-concurrently', `user ${id}'s redemption state changed while this run prepared the reset; nothing was reset by this run — re-run to record it`);
+  }
+
+  const tries = 1 + (ctx.unknownOutcomeRetries ?? 2);
+  let done = false;
+  for (let attempt = 0; attempt < tries && !done; attempt++) {
+    const t = new Date();
+    let unknown: string | undefined;
+    try {
+      const r = await postInvitation(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id });
+      if (r.status >= 200 && r.status < 300) {
+        rec.response('reset-redemption', r, true);
+        done = true;
+        break;
+      }
+      if (r.status >= 500) {
+        rec.response('reset-redemption', r, false, 'outcome unknown: reading the user back');
+        unknown = `HTTP ${r.status}`;
+      } else {
+        rec.response('reset-redemption', r, false);
+        const err = new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' });
+        await clearIntent(ctx, rec, id, applied);
+        throw new GuestFailure('reset-refused', err.message);
+      }
+    } catch (e) {
+      if (!(e instanceof GraphUnreachableError)) throw e;
+      rec.error('reset-redemption', e, t, { method: 'POST', path: '/invitations' });
+      unknown = e.message;
+    }
+    // Outcome unknown: did Graph do it? The change time moves on every reset.
+    const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
+    const u = userFrom(back, ctx.marker);
+    if (u && u.externalUserStateChangeDateTime !== before) {
+      done = true;
+      break;
+    }
+    if (attempt === tries - 1) {
+      throw new GuestFailure('reset-outcome-unknown', `the reset of ${id} got no clear answer (${unknown}) and the user shows no reset; the intent stays on the user and the next apply resolves it`);
+    }
+  }
+
+  const final: Marker = { generation: reset.generation, emailHash: emailHash(reset.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
+  await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(final))));
+}
+
+/** Graph refused the reset for sure: take our intent back so other runs are not held off. */
+async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string, applied: Marker): Promise<void> {
+  try {
+    await rec.run('clear-intent', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(applied))));
+  } catch {
+    // Recorded as a failed step; the intent's lease expires on its own.
+  }
+}
+
+function errField(body: unknown, k: 'code' | 'message'): string | null {
+  const e = typeof body === 'object' && body !== null ? (body as { error?: Record<string, unknown> }).error : undefined;
+  return e && typeof e[k] === 'string' ? (e[k] as string) : null;
+}
+
+async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: InviteAction): Promise<void> {
+  const tries = 1 + (ctx.unknownOutcomeRetries ?? 2);
+  let newId: string | undefined;
+  for (let attempt = 0; attempt < tries && newId === undefined; attempt++) {
+    const t = new Date();
+    let unknown: string | undefined;
+    try {
+      const r = await postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation });
+      if (r.status >= 200 && r.status < 300 && typeof r.body?.invitedUser?.id === 'string') {
+        rec.response('invite', r, true);
+        newId = r.body.invitedUser.id;
+        break;
+      }
+      if (r.status >= 500 || (r.status >= 200 && r.status < 300)) {
+        rec.response('invite', r, false, 'outcome unknown: looking the user up by mail');
+        unknown = `HTTP ${r.status}`;
+      } else {
+        rec.response('invite', r, false);
+        throw new GuestFailure('invite-refused', new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' }).message);
+      }
+    } catch (e) {
+      if (!(e instanceof GraphUnreachableError)) throw e;
+      rec.error('invite', e, t, { method: 'POST', path: '/invitations' });
+      unknown = e.message;
+    }
+    const back = await rec.run('read-back', { method: 'GET', path: '/users' }, () => findUsersByMail(ctx.graph, invite.email, ctx.marker));
+    const users = usersFrom(back, ctx.marker);
+    if (users.length === 1) newId = users[0]!.id;
+    else if (attempt === tries - 1) {
+      throw new GuestFailure('invite-outcome-unknown', `the invitation of ${invite.email} got no clear answer (${unknown}); the next apply resolves it`);
+    }
+  }
+  const marker: Marker = { generation: invite.generation, emailHash: emailHash(invite.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
+  const body: Record<string, unknown> = { ...(invite.otherMails ? { otherMails: [...invite.otherMails] } : {}), ...ctx.marker.patch(formatMarker(marker)) };
+  const id = newId!;
+  await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
+}
+

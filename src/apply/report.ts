@@ -1,0 +1,130 @@
+/**
+ * The apply report: every step of every guest with Graph's request-id, timing and outcome, so an
+ * operator (or Microsoft support) can trace exactly what was sent. Written as JSON by `--report`,
+ * summarised as markdown for the Actions job summary. Never holds a token or a header.
+ */
+import type { ActionType, Blocked } from '../plan/types.js';
+
+export type StepName =
+  | 'update-profile'
+  | 'write-intent'
+  | 'verify-intent'
+  | 'reset-redemption'
+  | 'read-back'
+  | 'write-marker'
+  | 'clear-intent'
+  | 'invite';
+
+export interface StepReport {
+  readonly step: StepName;
+  readonly method: string;
+  readonly path: string;
+  /** HTTP status, null when no response arrived. */
+  readonly status: number | null;
+  readonly requestId: string | null;
+  readonly startedAt: string;
+  readonly ms: number;
+  readonly attempts: number;
+  readonly outcome: 'ok' | 'failed' | 'unknown';
+  readonly detail?: string;
+}
+
+export type GuestOutcome = 'applied' | 'failed' | 'blocked';
+
+export interface GuestReport {
+  readonly key: string;
+  readonly id: string | null;
+  readonly upn: string | null;
+  readonly email: string;
+  readonly file: string;
+  readonly line: number;
+  readonly actions: readonly ActionType[];
+  readonly outcome: GuestOutcome;
+  readonly blocked?: Blocked;
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly steps: readonly StepReport[];
+  readonly ms: number;
+}
+
+export interface ApplySummary {
+  readonly guests: number;
+  readonly applied: number;
+  readonly failed: number;
+  readonly blocked: number;
+  readonly resets: number;
+  readonly profileUpdates: number;
+  readonly adoptions: number;
+  readonly invites: number;
+  readonly markerRecords: number;
+  readonly unchanged: number;
+}
+
+export interface ApplyReport {
+  readonly formatVersion: 1;
+  readonly runId: string;
+  readonly commit: string | null;
+  readonly graphUrl: string;
+  readonly markerProperty: string;
+  readonly caller: 'app' | 'delegated';
+  readonly desiredDigest: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly summary: ApplySummary;
+  readonly guests: readonly GuestReport[];
+}
+
+/** Counts what was actually done (a failed guest's actions are not counted as done). */
+export function summarizeApply(guests: readonly GuestReport[], unchanged: number): ApplySummary {
+  const done = (t: ActionType) =>
+    guests.filter((g) => g.outcome === 'applied' && g.actions.includes(t)).length;
+  return {
+    guests: guests.length,
+    applied: guests.filter((g) => g.outcome === 'applied').length,
+    failed: guests.filter((g) => g.outcome === 'failed').length,
+    blocked: guests.filter((g) => g.outcome === 'blocked').length,
+    resets: done('reset-redemption'),
+    profileUpdates: done('update-profile'),
+    adoptions: done('adopt'),
+    invites: done('invite'),
+    markerRecords: done('record-marker'),
+    unchanged,
+  };
+}
+
+/** One stderr line per finished guest. */
+export function progressLine(g: GuestReport, index: number, total: number): string {
+  const what = g.actions.length ? g.actions.join(', ') : 'nothing';
+  const who = g.upn ?? g.key;
+  const tail =
+    g.outcome === 'applied'
+      ? `done (${what}) in ${g.ms} ms`
+      : g.outcome === 'blocked'
+        ? `blocked ${g.blocked?.code}: ${g.blocked?.reason}`
+        : `FAILED ${g.error?.code}: ${g.error?.message}`;
+  return `guestops apply: [${index}/${total}] ${who} (${g.file}:${g.line}) ${tail}`;
+}
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function renderApplyMarkdown(r: ApplyReport): string {
+  const s = r.summary;
+  const lines = [
+    `## guestops apply`,
+    '',
+    `Run \`${r.runId}\`${r.commit ? ` at commit \`${r.commit}\`` : ''}: ${s.applied} applied, ${s.failed} failed, ${s.blocked} blocked, ${s.unchanged} unchanged.`,
+    '',
+    '| resets | profile updates | adoptions | invites | markers recorded | failed | blocked |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+    `| ${s.resets} | ${s.profileUpdates} | ${s.adoptions} | ${s.invites} | ${s.markerRecords} | ${s.failed} | ${s.blocked} |`,
+  ];
+  if (r.guests.length > 0) {
+    lines.push('', '| guest | file | outcome | actions | detail |', '|---|---|---|---|---|');
+    for (const g of r.guests) {
+      const detail = g.outcome === 'blocked' ? `${g.blocked?.code}: ${g.blocked?.reason}` : g.outcome === 'failed' ? `${g.error?.code}: ${g.error?.message}` : '';
+      lines.push(`| ${cell(g.upn ?? g.key)} | ${cell(`${g.file}:${g.line}`)} | ${g.outcome} | ${g.actions.join(', ')} | ${cell(detail)} |`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

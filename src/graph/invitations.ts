@@ -1,0 +1,53 @@
+/**
+ * `POST /invitations` — invite a new guest, or with `resetRedemption` reset an existing guest's
+ * redemption. Paced under the invitation manager's 150 requests / 5 s per tenant, and NOT
+ * idempotent: only a 429 (refused before acting) is retried by the middleware. Any other failure
+ * without a clear 4xx leaves the outcome unknown, and the caller must read the user back.
+ */
+import type { InvitationSettings } from '../desired/types.js';
+import type { Graph, GraphResponse } from './client.js';
+
+export interface InvitationRequest {
+  readonly email: string;
+  readonly invitation: InvitationSettings;
+  /** Set for a redemption reset of this existing user. */
+  readonly resetUserId?: string;
+}
+
+export interface InvitationBody {
+  invitedUserEmailAddress: string;
+  inviteRedirectUrl: string;
+  sendInvitationMessage: boolean;
+  invitedUserMessageInfo?: {
+    messageLanguage?: string;
+    ccRecipients?: { emailAddress: { address: string } }[];
+    customizedMessageBody?: string;
+  };
+  resetRedemption?: true;
+  invitedUser?: { id: string };
+}
+
+export function invitationBody(req: InvitationRequest): InvitationBody {
+  const s = req.invitation;
+  const info: NonNullable<InvitationBody['invitedUserMessageInfo']> = {};
+  if (s.messageLanguage !== undefined) info.messageLanguage = s.messageLanguage;
+  if (s.ccRecipients.length > 0) info.ccRecipients = s.ccRecipients.map((address) => ({ emailAddress: { address } }));
+  if (s.customizedMessageBody !== undefined) info.customizedMessageBody = s.customizedMessageBody;
+  const body: InvitationBody = {
+    invitedUserEmailAddress: req.email,
+    inviteRedirectUrl: s.redirectUrl,
+    sendInvitationMessage: s.sendMessage,
+    ...(Object.keys(info).length > 0 ? { invitedUserMessageInfo: info } : {}),
+  };
+  if (req.resetUserId !== undefined) {
+    body.resetRedemption = true;
+    body.invitedUser = { id: req.resetUserId };
+  }
+  return body;
+}
+
+/** Sends one invitation after waiting for the pacer. Resolves with any HTTP status. */
+export async function postInvitation(graph: Graph, req: InvitationRequest): Promise<GraphResponse<{ invitedUser?: { id?: string }; status?: string }>> {
+  await graph.invitationPacer.acquire();
+  return graph.send({ method: 'POST', path: '/invitations', body: invitationBody(req), idempotent: false });
+}
