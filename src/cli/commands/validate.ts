@@ -1,11 +1,63 @@
+/**
+ * `guestops validate [--dir guests]`: checks every guest file and prints either a one-line
+ * count (exit 0) or every problem, located, at once (exit 1). Never talks to Graph, so it is safe
+ * to run on any pull request.
+ */
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
+import { loadDesiredState } from '../../desired/load.js';
+import { reportProblems } from '../problems-output.js';
 
-// Placeholder until the command lands; kept so `guestops --help` lists it.
+const usage = `guestops validate: check the guest files (no tenant needed)
+
+Usage: guestops validate [--dir <folder>]
+
+Options:
+  -d, --dir <folder>  folder of guest files, read recursively (*.yaml, *.yml). Default: guests
+  -h, --help          show this help
+
+Prints "N files, M guests: valid" and exits 0, or prints every problem to stderr as
+  FILE:LINE:COL: error CODE: message
+and exits 1. Warnings (e.g. an empty file) are printed but do not fail. Under GitHub Actions
+(GITHUB_ACTIONS=true) each problem is also a file annotation on the pull request.
+
+Examples:
+  guestops validate
+  guestops validate --dir test/fixtures/desired/valid
+`;
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 export const command: Command = {
-  summary: '(not implemented yet)',
-  usage: 'guestops validate: not implemented yet',
-  async run() {
-    throw new GuestopsError('not-implemented', 'guestops validate is not implemented yet');
+  summary: 'check guests/*.yaml against the schema and rules (no tenant needed)',
+  usage,
+  async run(args) {
+    let dir: string;
+    try {
+      const { values } = parseArgs({
+        args: [...args],
+        options: { dir: { type: 'string', short: 'd', default: 'guests' }, help: { type: 'boolean', short: 'h' } },
+        strict: true,
+        allowPositionals: false,
+      });
+      dir = values.dir ?? 'guests';
+    } catch (e) {
+      throw new GuestopsError('usage', `${e instanceof Error ? e.message : String(e)}\nRun 'guestops validate --help' for the options.`);
+    }
+    const result = await loadDesiredState(dir);
+    if (!result.ok) {
+      reportProblems(result.problems);
+      const errors = result.problems.filter((p) => p.severity === 'error').length;
+      process.stderr.write(`${plural(errors, 'error')}: not valid\n`);
+      return 1;
+    }
+    reportProblems(result.warnings);
+    const { files, guests } = result.state;
+    const warned = result.warnings.length > 0 ? ` (${plural(result.warnings.length, 'warning')})` : '';
+    process.stdout.write(`${plural(files.length, 'file')}, ${plural(guests.length, 'guest')}: valid${warned}\n`);
+    return 0;
   },
 };

@@ -1,0 +1,36 @@
+/**
+ * Prints validation problems for people and for GitHub: one `FILE:LINE:COL: error CODE: message`
+ * line each on stderr, and under GitHub Actions (`GITHUB_ACTIONS=true`) also an annotation on
+ * that file and line (@actions/core writes the `::error file=...` workflow command to stdout),
+ * so the problem shows in the pull request's diff. Shared by validate, plan and apply.
+ */
+import * as core from '@actions/core';
+import type { Problem } from '../desired/types.js';
+import { escapeText, formatProblem } from '../desired/problem-format.js';
+
+export interface ReportOptions {
+  /** Where the text lines go. Default: process.stderr. */
+  readonly stream?: { write(text: string): unknown };
+  /** Environment deciding whether annotations are emitted. Default: process.env. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export function runningInGitHubActions(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+  return env['GITHUB_ACTIONS'] === 'true';
+}
+
+export function reportProblems(problems: readonly Problem[], options: ReportOptions = {}): void {
+  const stream = options.stream ?? process.stderr;
+  if (problems.length > 0) stream.write(problems.map((p) => formatProblem(p) + '\n').join(''));
+  if (!runningInGitHubActions(options.env ?? process.env)) return;
+  for (const p of problems) {
+    const properties: core.AnnotationProperties = {
+      title: p.code,
+      file: escapeText(p.location.file),
+      startLine: p.location.line,
+      startColumn: p.location.column,
+    };
+    if (p.severity === 'error') core.error(escapeText(p.message), properties);
+    else core.warning(escapeText(p.message), properties);
+  }
+}

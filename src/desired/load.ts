@@ -1,0 +1,87 @@
+/**
+ * loadDesiredState: the thin I/O edge around the pure checks. Walks the guest directory, reads
+ * each file (never more than the size cap), checks every file and then the rules across files,
+ * and returns either every problem at once or the deeply frozen desired state.
+ */
+import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import type { DesiredGuest, DesiredState, LoadResult, Problem } from './types.js';
+import { walkGuestDir, type FoundFile } from './walk.js';
+import { parseGuestFile, type GuestFile } from './guest-file.js';
+import { checkAcrossGuests } from './rules.js';
+import { compareProblems, fileStart, problem } from './problems.js';
+import { canonicalJson } from './canonical-json.js';
+import { deepFreeze } from './deep-freeze.js';
+import { MAX_FILE_BYTES } from './limits.js';
+
+export interface LoadOptions {
+  /** Locations are relative to this directory. Default: process.cwd(). */
+  readonly cwd?: string;
+}
+
+/** Files read at once: enough to hide disk latency, few enough to stay far from fd limits. */
+const READ_CONCURRENCY = 16;
+
+/** Reads at most `limit + 1` bytes, so a huge (or endless) file never lands in memory. */
+async function readCapped(path: string, limit: number): Promise<{ bytes: Uint8Array } | { tooLarge: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    if (size > limit) return { tooLarge: size };
+    const buffer = new Uint8Array(limit + 1);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled > limit) return { tooLarge: filled };
+    }
+    return { bytes: buffer.subarray(0, filled) };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function checkFile(f: FoundFile): Promise<GuestFile> {
+  const read = await readCapped(f.path, MAX_FILE_BYTES);
+  if ('tooLarge' in read) {
+    const p = problem('file-too-large', `the file is ${read.tooLarge} bytes; guest files are limited to ${MAX_FILE_BYTES} bytes (1 MiB); split it`, fileStart(f.display));
+    return { file: f.display, guests: [], identities: [], problems: [p] };
+  }
+  return parseGuestFile(read.bytes, f.display);
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** sha256 over the canonical JSON of the guests without their source locations. */
+export function desiredDigest(guests: readonly DesiredGuest[]): string {
+  const meaning = guests.map(({ source: _source, fields: _fields, ...rest }) => rest);
+  return createHash('sha256').update(canonicalJson(meaning)).digest('hex');
+}
+
+export async function loadDesiredState(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const walked = await walkGuestDir(dir, cwd);
+  const checked = await mapLimited(walked.files, READ_CONCURRENCY, checkFile);
+
+  const problems: Problem[] = [...walked.problems];
+  for (const f of checked) problems.push(...f.problems);
+  problems.push(...checkAcrossGuests(checked.flatMap((f) => f.identities)));
+  problems.sort(compareProblems);
+
+  if (problems.some((p) => p.severity === 'error')) return deepFreeze({ ok: false, problems });
+  const guests = checked.flatMap((f) => f.guests);
+  const state: DesiredState = { guests, files: checked.map((f) => f.file), digest: desiredDigest(guests) };
+  return deepFreeze({ ok: true, state, warnings: problems });
+}
