@@ -1,0 +1,57 @@
+/**
+ * Words shared by the text and markdown renderers, so both tell a reviewer the same thing.
+ * Nothing here escapes: each renderer escapes for its own medium.
+ */
+import type { Action, BlockedCode, ResetReason } from '../plan/types.js';
+import type { InvitationSettings } from '../desired/types.js';
+
+export const RESET_REASON: Readonly<Record<ResetReason, string>> = {
+  'email-changed': 'the declared email differs from the one guestops last applied',
+  'generation-bumped': 'the declared generation went up: one more reset with the same email',
+  'adopted-with-new-email': 'first time guestops manages this guest, and the declared email differs from its mail',
+  'interrupted-before-reset': 'an earlier apply recorded its intent but never reached the reset: finishing it once',
+};
+
+export const BLOCKED_TITLE: Readonly<Record<BlockedCode, string>> = {
+  'not-found': 'not found',
+  'not-a-guest': 'not a guest',
+  'role-holder-app-only': 'holds a directory role (app-only caller)',
+  'generation-decreased': 'generation decreased',
+  'intent-held': 'another apply holds an intent',
+  'marker-unreadable': 'state marker unreadable',
+  'identity-mismatch': 'identity mismatch',
+  'email-in-use': 'email already in use',
+};
+
+export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {
+  'update-profile': 'update profile',
+  'reset-redemption': 'reset redemption',
+  adopt: 'adopt',
+  'record-marker': 'record marker',
+  invite: 'invite',
+};
+
+/** One line describing the invitation Graph will receive (reset or invite). */
+export function describeInvitation(inv: InvitationSettings): string {
+  const parts = [`redirect ${inv.redirectUrl}`];
+  if (inv.sendMessage) {
+    parts.push(`invitation email sent${inv.messageLanguage !== undefined && inv.customizedMessageBody === undefined ? ` (${inv.messageLanguage})` : ''}`);
+    if (inv.ccRecipients.length > 0) parts.push(`cc ${inv.ccRecipients.join(', ')}`);
+    if (inv.customizedMessageBody !== undefined) parts.push('custom message body');
+  } else {
+    parts.push('no invitation email (the guest gets the redemption link another way)');
+  }
+  return parts.join('; ');
+}
+
+/** A short phrase per action, e.g. "reset redemption (email changed)". */
+export function actionPhrase(a: Action): string {
+  switch (a.type) {
+    case 'reset-redemption':
+      return `reset redemption (${a.reason.replace(/-/g, ' ')})`;
+    case 'update-profile':
+      return `update ${[a.mail ? 'mail' : null, a.otherMails ? 'otherMails' : null].filter((x) => x !== null).join(' + ')}`;
+    default:
+      return ACTION_TITLE[a.type];
+  }
+}
