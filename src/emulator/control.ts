@@ -1,0 +1,123 @@
+/**
+ * The test control plane, outside `/v1.0` and without auth (like LocalStack's `/_localstack`):
+ * - `GET /_emulator/state`: users (all properties), markers, role assignments, applications,
+ *   invitation messages "sent", throttling count, fault rules;
+ * - `GET /_emulator/requests[?since=SEQ]`: the ordered request log;
+ * - `POST /_emulator/reset-log`: forget the log (sequence numbers keep growing);
+ * - `POST /_emulator/faults` (a rule or an array of rules), `DELETE /_emulator/faults`;
+ * - `POST /_emulator/redeem/{id}`: the guest redeems its invitation (externalUserState Accepted).
+ */
+import { GuestopsError } from '../errors.js';
+import { validateFaultRule, type FaultRule } from './faults.js';
+import type { RequestLogEntry } from './request-log.js';
+import type { EmulatorServer } from './http-server.js';
+import type { InvitationMessage, RoleAssignment, UserData } from './tenant.js';
+
+export interface EmulatorStateView {
+  readonly tenantId: string;
+  readonly tenantDomain: string;
+  readonly users: UserData[];
+  /**
+   * Per user id, every state-marker candidate set on the user: directory extension values
+   * (`extension_*`) and `onPremisesExtensionAttributes.extensionAttributeN`, keyed by that name.
+   */
+  readonly markers: Record<string, Record<string, unknown>>;
+  readonly roleAssignments: RoleAssignment[];
+  readonly applications: { id: string; appId: string; displayName: string; extensionProperties: { id: string; name: string; dataType: string; targetObjects: string[] }[] }[];
+  readonly messages: InvitationMessage[];
+  /** Requests answered 429 by the throttling model so far. */
+  readonly throttled: number;
+  readonly faults: { rule: FaultRule; seen: number; fired: number }[];
+}
+
+interface ControlResponse {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+function err(status: number, code: string, message: string): ControlResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+export function stateView(emu: EmulatorServer): EmulatorStateView {
+  const t = emu.tenant;
+  const markers: Record<string, Record<string, unknown>> = {};
+  for (const r of t.users) {
+    const m: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r.data)) if (k.startsWith('extension_') && v !== null && v !== undefined) m[k] = v;
+    const opx = r.data['onPremisesExtensionAttributes'] as Record<string, unknown> | undefined;
+    for (const [k, v] of Object.entries(opx ?? {})) if (v !== null && v !== undefined) m[`onPremisesExtensionAttributes.${k}`] = v;
+    if (Object.keys(m).length) markers[r.data.id] = m;
+  }
+  return {
+    tenantId: t.tenantId,
+    tenantDomain: t.tenantDomain,
+    users: t.users.map((r) => structuredClone(r.data)),
+    markers,
+    roleAssignments: t.roleAssignments.map((r) => ({ ...r })),
+    applications: t.applications.map((a) => ({
+      id: a.id,
+      appId: a.appId,
+      displayName: a.displayName,
+      extensionProperties: a.extensionProperties.map((e) => ({ id: e.id, name: e.name, dataType: e.dataType, targetObjects: [...e.targetObjects] })),
+    })),
+    messages: t.messages.map((m) => ({ ...m })),
+    throttled: emu.throttledCount,
+    faults: emu.faults.list(),
+  };
+}
+
+export function handleControl(emu: EmulatorServer, method: string, path: string, rawQuery: string, body: string): ControlResponse {
+  const rest = path.slice('/_emulator'.length);
+  const params = new URLSearchParams(rawQuery);
+  if (rest === '/state' && method === 'GET') return { status: 200, body: stateView(emu) };
+  if (rest === '/requests' && method === 'GET') {
+    const since = Number(params.get('since') ?? '0');
+    if (!Number.isInteger(since) || since < 0) return err(400, 'bad-since', "'since' must be a non-negative integer");
+    const requests: RequestLogEntry[] = emu.log.since(since);
+    return { status: 200, body: { requests } };
+  }
+  if (rest === '/reset-log' && method === 'POST') {
+    emu.log.clear();
+    return { status: 204 };
+  }
+  if (rest === '/faults') {
+    if (method === 'DELETE') {
+      emu.faults.clear();
+      return { status: 204 };
+    }
+    if (method === 'GET') return { status: 200, body: { faults: emu.faults.list() } };
+    if (method === 'POST') {
+      let data: unknown;
+      try {
+        data = JSON.parse(body);
+      } catch {
+        return err(400, 'emulator-fault-invalid', 'fault rule: body is not JSON');
+      }
+      try {
+        const rules = (Array.isArray(data) ? data : [data]).map(validateFaultRule);
+        const ids = rules.map((r) => emu.faults.add(r));
+        return { status: 201, body: { ids } };
+      } catch (e) {
+        if (e instanceof GuestopsError) return err(400, e.code, e.message);
+        throw e;
+      }
+    }
+  }
+  const redeem = /^\/redeem\/([^/]+)$/.exec(rest);
+  if (redeem && method === 'POST') {
+    const id = decodeURIComponent(redeem[1]!);
+    const rec = emu.tenant.userByKey(id);
+    if (!rec) return err(404, 'not-found', `no user ${id}`);
+    if (rec.data['externalUserState'] !== 'PendingAcceptance') {
+      return err(409, 'not-pending', `user ${id} has externalUserState ${String(rec.data['externalUserState'])}, not PendingAcceptance`);
+    }
+    emu.tenant.updateUser(rec, {
+      externalUserState: 'Accepted',
+      externalUserStateChangeDateTime: emu.tenant.nextChangeTime(rec.data['externalUserStateChangeDateTime']),
+    });
+    const d = rec.data;
+    return { status: 200, body: { id: d.id, externalUserState: d['externalUserState'], externalUserStateChangeDateTime: d['externalUserStateChangeDateTime'] } };
+  }
+  return err(404, 'not-found', `no control endpoint ${method} ${path}`);
+}

@@ -1,0 +1,66 @@
+/**
+ * guestops' local Microsoft Graph v1.0 (the subset guestops uses), for first runs without a tenant
+ * (`guestops plan --emulator`) and as the real HTTP peer of every test. Start it in-process:
+ *
+ *   const emu = await startEmulator({ seed: demoSeedPath });
+ *   // Graph at `${emu.url}/v1.0`, control plane at `${emu.url}/_emulator/...`
+ *   await emu.close();
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveSeed, type Seed } from './seed.js';
+import { EmulatorServer } from './http-server.js';
+import type { RequestLogEntry } from './request-log.js';
+
+export type { Seed, SeedApplication, SeedExtensionProperty, SeedRoleAssignment, SeedToken, SeedUser } from './seed.js';
+export { validateSeed, loadSeedFile } from './seed.js';
+export type { RequestLogEntry } from './request-log.js';
+export type { EmulatorStateView } from './control.js';
+export type { FaultRule } from './faults.js';
+export type { InvitationMessage } from './tenant.js';
+
+export interface EmulatorOptions {
+  /** A seed object or the path of a seed JSON file; default: the bundled demo tenant. */
+  seed?: Seed | string;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Graph's throttling model (on by default with documented limits); false disables it. */
+  throttle?: false | { resourceUnitsPer10s?: number; invitationsPer5s?: number; writesPer150s?: number };
+  /**
+   * Called synchronously after a Graph request is handled, BEFORE its response is written
+   * (the crash test kills its process here).
+   */
+  onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT`, no trailing slash. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('guestops: cannot find the package root above the emulator module');
+    dir = up;
+  }
+  return dir;
+}
+
+/** Absolute path of the demo tenant seed (from the package root, so it works from dist/ too). */
+export const demoSeedPath: string = join(packageRoot(), 'src', 'emulator', 'demo', 'tenant.json');
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const seed = resolveSeed(options.seed ?? demoSeedPath);
+  const server = new EmulatorServer({
+    seed,
+    port: options.port ?? 0,
+    throttle: options.throttle ?? {},
+    onRequest: options.onRequest,
+  });
+  const url = await server.listen();
+  return { url, close: () => server.close() };
+}

@@ -1,0 +1,217 @@
+/**
+ * The emulated tenant: users with the indexes Graph lookups need (id, userPrincipalName, mail),
+ * app registrations and their directory extensions, directory role assignments, and the
+ * invitation messages "sent". Users live in an append-only array so a position is a stable
+ * paging cursor: listing 50,000 users page by page costs O(n) in total, never O(n) per page.
+ */
+import { randomUUID } from 'node:crypto';
+import { extensionFullName, type Seed, type SeedToken } from './seed.js';
+
+export type UserData = Record<string, unknown> & { id: string; userPrincipalName: string };
+
+export interface UserRecord {
+  /** Position in the tenant's user array: the paging cursor. */
+  readonly pos: number;
+  data: UserData;
+}
+
+export interface ExtensionProperty {
+  readonly id: string;
+  readonly name: string;
+  readonly dataType: string;
+  readonly targetObjects: readonly string[];
+  readonly appDisplayName: string;
+  readonly appObjectId: string;
+}
+
+export interface Application {
+  readonly id: string;
+  readonly appId: string;
+  readonly displayName: string;
+  readonly createdDateTime: string;
+  readonly extensionProperties: ExtensionProperty[];
+}
+
+export interface RoleAssignment {
+  readonly id: string;
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId: string;
+}
+
+/** An invitation email the real service would have sent (`sendInvitationMessage: true`). */
+export interface InvitationMessage {
+  readonly invitationId: string;
+  readonly userId: string;
+  readonly to: string;
+  readonly cc: readonly string[];
+  readonly body: string | null;
+  readonly language: string;
+  readonly inviteRedeemUrl: string;
+  readonly inviteRedirectUrl: string;
+  readonly resetRedemption: boolean;
+  readonly time: string;
+}
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+export class Tenant {
+  readonly tenantId: string;
+  readonly tenantDomain: string;
+  readonly users: UserRecord[] = [];
+  private readonly byId = new Map<string, UserRecord>();
+  private readonly byUpn = new Map<string, UserRecord>();
+  private readonly byMail = new Map<string, UserRecord[]>();
+  readonly applications: Application[] = [];
+  /** Lower-cased full extension name → definition. */
+  readonly extensions = new Map<string, ExtensionProperty>();
+  readonly roleAssignments: RoleAssignment[] = [];
+  private readonly rolesByPrincipal = new Map<string, RoleAssignment[]>();
+  readonly messages: InvitationMessage[] = [];
+  readonly tokens: ReadonlyMap<string, SeedToken>;
+  /** Last externalUserStateChangeDateTime handed out, in ms: change times only move forward. */
+  private lastChangeMs = 0;
+
+  constructor(seed: Seed) {
+    this.tenantId = seed.tenantId;
+    this.tenantDomain = seed.tenantDomain ?? inferDomain(seed) ?? 'contoso.onmicrosoft.com';
+    this.tokens = new Map(Object.entries(seed.tokens));
+    for (const a of seed.applications ?? []) {
+      const app: Application = {
+        id: a.id,
+        appId: a.appId,
+        displayName: a.displayName,
+        createdDateTime: '2026-01-01T00:00:00Z',
+        extensionProperties: [],
+      };
+      this.applications.push(app);
+      for (const ep of a.extensionProperties ?? []) {
+        this.addExtension(app, extensionFullName(a.appId, ep.name), ep.dataType, ep.targetObjects, ep.id);
+      }
+    }
+    for (const u of seed.users) this.addUser(structuredClone(u) as UserData);
+    for (const r of seed.roleAssignments ?? []) {
+      this.addRoleAssignment({
+        id: r.id ?? randomUUID(),
+        principalId: r.principalId,
+        roleDefinitionId: r.roleDefinitionId,
+        directoryScopeId: r.directoryScopeId ?? '/',
+      });
+    }
+  }
+
+  addUser(data: UserData): UserRecord {
+    const rec: UserRecord = { pos: this.users.length, data };
+    this.users.push(rec);
+    this.byId.set(lower(data.id), rec);
+    this.byUpn.set(lower(data.userPrincipalName), rec);
+    this.indexMail(rec);
+    return rec;
+  }
+
+  private indexMail(rec: UserRecord): void {
+    const mail = rec.data['mail'];
+    if (typeof mail !== 'string') return;
+    const key = lower(mail);
+    const list = this.byMail.get(key);
+    if (list) {
+      list.push(rec);
+      list.sort((a, b) => a.pos - b.pos);
+    } else this.byMail.set(key, [rec]);
+  }
+
+  private unindexMail(rec: UserRecord): void {
+    const mail = rec.data['mail'];
+    if (typeof mail !== 'string') return;
+    const key = lower(mail);
+    const list = this.byMail.get(key);
+    if (!list) return;
+    const rest = list.filter((r) => r !== rec);
+    if (rest.length) this.byMail.set(key, rest);
+    else this.byMail.delete(key);
+  }
+
+  /** Applies property changes to a user, keeping the indexes right. */
+  updateUser(rec: UserRecord, changes: Record<string, unknown>): void {
+    const mailChanges = 'mail' in changes;
+    const upnChanges = 'userPrincipalName' in changes;
+    if (mailChanges) this.unindexMail(rec);
+    if (upnChanges) this.byUpn.delete(lower(rec.data.userPrincipalName));
+    Object.assign(rec.data, changes);
+    if (mailChanges) this.indexMail(rec);
+    if (upnChanges) this.byUpn.set(lower(rec.data.userPrincipalName), rec);
+  }
+
+  userById(id: string): UserRecord | undefined {
+    return this.byId.get(lower(id));
+  }
+
+  userByUpn(upn: string): UserRecord | undefined {
+    return this.byUpn.get(lower(upn));
+  }
+
+  /** `/users/{id | userPrincipalName}`: Graph accepts either form. */
+  userByKey(key: string): UserRecord | undefined {
+    return this.byId.get(lower(key)) ?? this.byUpn.get(lower(key));
+  }
+
+  usersByMail(mail: string): readonly UserRecord[] {
+    return this.byMail.get(lower(mail)) ?? [];
+  }
+
+  addExtension(app: Application, fullName: string, dataType: string, targetObjects: readonly string[], id?: string): ExtensionProperty {
+    const ep: ExtensionProperty = {
+      id: id ?? randomUUID(),
+      name: fullName,
+      dataType,
+      targetObjects: [...targetObjects],
+      appDisplayName: app.displayName,
+      appObjectId: app.id,
+    };
+    app.extensionProperties.push(ep);
+    this.extensions.set(lower(fullName), ep);
+    return ep;
+  }
+
+  addRoleAssignment(r: RoleAssignment): void {
+    this.roleAssignments.push(r);
+    const key = lower(r.principalId);
+    const list = this.rolesByPrincipal.get(key);
+    if (list) list.push(r);
+    else this.rolesByPrincipal.set(key, [r]);
+  }
+
+  roleAssignmentsOf(principalId: string): readonly RoleAssignment[] {
+    return this.rolesByPrincipal.get(lower(principalId)) ?? [];
+  }
+
+  /**
+   * A new externalUserStateChangeDateTime, strictly later than the user's previous one and than
+   * any handed out before — even within one millisecond — so a changed value proves a change.
+   */
+  nextChangeTime(previous: unknown): string {
+    let ms = Math.max(Date.now(), this.lastChangeMs + 1);
+    if (typeof previous === 'string') {
+      const prev = Date.parse(previous);
+      if (!Number.isNaN(prev) && prev >= ms) ms = prev + 1;
+    }
+    this.lastChangeMs = ms;
+    return new Date(ms).toISOString();
+  }
+
+  /** Users count, for the throttling tier (Graph's identity limits depend on tenant size). */
+  get size(): number {
+    return this.users.length;
+  }
+}
+
+function inferDomain(seed: Seed): string | undefined {
+  for (const u of seed.users) {
+    const upn = u.userPrincipalName;
+    const at = upn.lastIndexOf('@');
+    if (at > 0 && /\.onmicrosoft\.com$/i.test(upn)) return upn.slice(at + 1);
+  }
+  return undefined;
+}
