@@ -1,11 +1,130 @@
+/**
+ * `guestops apply`: re-plan against live state and execute it, guest by guest. With `--plan`,
+ * only when the reviewed plan still matches the YAML and the tenant. Checks that refuse (stale
+ * plan, --max-resets) run before the first write.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
+import { parseCommandArgs, positiveInt } from '../args.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
+import { loadOrReport } from '../desired-input.js';
+import { useColor } from '../color.js';
+import { leaseSeconds } from '../plan-context.js';
+import { observeTenant } from '../../graph/observe.js';
+import { buildPlan } from '../../plan/build-plan.js';
+import { renderText } from '../../render/text.js';
+import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
+import { applyPlan, DEFAULT_CONCURRENCY } from '../../apply/apply-plan.js';
+import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/preflight.js';
+import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
+import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
+import { inGithubActions, publishApply } from '../../github/publish.js';
 
-// Placeholder until the command lands; kept so `guestops --help` lists it.
+const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
+
+Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--report report.json]
+                      [--concurrency N]
+
+Options:
+  --dir DIR            folder of guest YAML files (default: guests)
+  --plan FILE          a plan saved by 'guestops plan --out FILE': apply refuses (nothing written) when
+                       guests/ or the tenant changed since (the YAML is still read from --dir)
+  --max-resets N       refuse, before any write, a plan resetting more than N guests (default ${DEFAULT_MAX_RESETS})
+  --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
+  --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
+${CONNECTION_USAGE}
+Run identity (env): GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random. A re-run with the same id
+  resumes its own interrupted resets at once; another run waits for the intent lease
+  (GUESTOPS_LEASE_SECONDS, default 900).
+
+Exit codes: 0 everything applied; 1 invalid input, refused plan, or any guest blocked or failed.
+
+Examples:
+  guestops apply --emulator                       # apply the demo guests/ to the local emulator
+  guestops plan --out plan.json && guestops apply --plan plan.json --report report.json
+  GUESTOPS_RUN_ID=rerun-1 guestops apply --max-resets 50
+`;
+
 export const command: Command = {
-  summary: '(not implemented yet)',
-  usage: 'guestops apply: not implemented yet',
-  async run() {
-    throw new GuestopsError('not-implemented', 'guestops apply is not implemented yet');
+  summary: 'Apply guests/ to the tenant (profile updates, redemption resets, adoption)',
+  usage,
+  async run(args) {
+    const o = parseCommandArgs('apply', normalizeOptionalEmulator(args), {
+      dir: { type: 'string', default: 'guests' },
+      plan: { type: 'string' },
+      'max-resets': { type: 'string' },
+      report: { type: 'string' },
+      concurrency: { type: 'string' },
+      ...CONNECTION_OPTIONS,
+    });
+    const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
+    const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
+
+    let saved: SavedPlan | undefined;
+    if (o.plan !== undefined) {
+      let text: string;
+      try {
+        text = await readFile(o.plan, 'utf8');
+      } catch (e) {
+        throw new GuestopsError('plan-file-unreadable', `cannot read --plan ${o.plan}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+      saved = parseSavedPlan(text);
+    }
+    const desired = await loadOrReport(o.dir!);
+    if (!desired) return 1;
+
+    const startedAt = new Date();
+    const runId = resolveRunId();
+    const commitP = resolveCommit();
+    const conn = await connect(o);
+    try {
+      if (saved && saved.graphUrl !== conn.graphUrl) {
+        throw new GuestopsError('plan-other-endpoint', `the plan was made against ${saved.graphUrl}, not ${conn.graphUrl}; nothing was written`);
+      }
+      const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured });
+      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId });
+      if (saved) checkSavedPlan(saved, plan);
+      checkMaxResets(plan, maxResets);
+
+      process.stdout.write(renderText(plan, { color: useColor() }));
+      const commit = await commitP;
+      const observedById = new Map(observed.users.map((u) => [u.id.toLowerCase(), u]));
+      const guests = await applyPlan(
+        { graph: conn.graph, marker: observed.markerProperty, runId, commit, now: () => new Date(), observed: observedById },
+        plan,
+        { concurrency, onGuestDone: (g, i, n) => process.stderr.write(progressLine(g, i, n) + '\n') },
+      );
+      const report: ApplyReport = {
+        formatVersion: 1,
+        runId,
+        commit,
+        graphUrl: conn.graphUrl,
+        markerProperty: observed.markerProperty.name,
+        caller: observed.caller.kind,
+        desiredDigest: desired.digest,
+        startedAt: startedAt.toISOString(),
+        finishedAt: new Date().toISOString(),
+        summary: summarizeApply(guests, plan.summary.unchanged),
+        guests,
+      };
+      if (o.report !== undefined) await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
+      const s = report.summary;
+      process.stdout.write(
+        `Apply finished (run ${runId}): ${s.resets} reset(s), ${s.profileUpdates} profile update(s), ${s.adoptions} adoption(s), ` +
+          `${s.invites} invite(s), ${s.markerRecords} marker record(s); ${s.failed} failed, ${s.blocked} blocked.\n`,
+      );
+      if (inGithubActions()) {
+        await publishApply({
+          markdown: renderApplyMarkdown(report),
+          outputs: { resets: String(s.resets), failed: String(s.failed), blocked: String(s.blocked), applied: String(s.applied) },
+          ...(o.report !== undefined ? { reportPath: o.report } : {}),
+        });
+      }
+      return s.failed > 0 || s.blocked > 0 ? 1 : 0;
+    } finally {
+      await conn.close();
+    }
   },
 };

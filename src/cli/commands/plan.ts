@@ -1,11 +1,78 @@
+/**
+ * `guestops plan`: validate guests/, read the tenant, show what apply would do. Never writes:
+ * the only non-GET requests it may send are `$batch` of GETs and the read-only
+ * getAvailableExtensionProperties action.
+ */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { GuestopsError } from '../../errors.js';
+import { parseCommandArgs, oneOf } from '../args.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
+import { loadOrReport } from '../desired-input.js';
+import { useColor } from '../color.js';
+import { leaseSeconds } from '../plan-context.js';
+import { observeTenant } from '../../graph/observe.js';
+import { buildPlan } from '../../plan/build-plan.js';
+import { renderText } from '../../render/text.js';
+import { renderMarkdown } from '../../render/markdown.js';
+import { renderJson } from '../../render/json.js';
+import { inGithubActions, publishPlan } from '../../github/publish.js';
 
-// Placeholder until the command lands; kept so `guestops --help` lists it.
+const usage = `guestops plan: show what apply would change, without changing anything.
+
+Usage: guestops plan [--dir guests] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode]
+
+Options:
+  --dir DIR              folder of guest YAML files (default: guests)
+  --format FORMAT        text (default), markdown (for a pull request) or json
+  --out FILE             also save the plan as JSON, for 'guestops apply --plan FILE'
+  --detailed-exitcode    exit 2 when there are changes (0 none, 1 error or blocked)
+${CONNECTION_USAGE}
+
+Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
+--detailed-exitcode, 1 invalid guests/, a Graph error, or any guest blocked.
+
+Examples:
+  guestops plan --emulator                       # try it on the bundled demo tenant
+  guestops plan --format markdown > plan.md
+  guestops plan --out plan.json && guestops apply --plan plan.json
+`;
+
 export const command: Command = {
-  summary: '(not implemented yet)',
-  usage: 'guestops plan: not implemented yet',
-  async run() {
-    throw new GuestopsError('not-implemented', 'guestops plan is not implemented yet');
+  summary: 'Show what apply would change (dry run; never writes)',
+  usage,
+  async run(args) {
+    const o = parseCommandArgs('plan', normalizeOptionalEmulator(args), {
+      dir: { type: 'string', default: 'guests' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean', default: false },
+      ...CONNECTION_OPTIONS,
+    });
+    const format = oneOf('plan', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
+    const desired = await loadOrReport(o.dir!);
+    if (!desired) return 1;
+
+    const conn = await connect(o);
+    try {
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty });
+      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds() });
+      const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
+      let planJsonPath: string | undefined;
+      if (o.out !== undefined) {
+        await writeFile(o.out, renderJson(plan, jsonOptions));
+        planJsonPath = o.out;
+      }
+      const markdown = renderMarkdown(plan);
+      if (format === 'text') process.stdout.write(renderText(plan, { color: useColor() }));
+      else if (format === 'markdown') process.stdout.write(markdown);
+      else process.stdout.write(renderJson(plan, jsonOptions));
+      if (inGithubActions()) await publishPlan({ plan, markdown, ...(planJsonPath ? { planJsonPath } : {}) });
+
+      if (plan.summary.blocked > 0) return 1;
+      const changes = plan.guests.some((g) => g.actions.length > 0);
+      return changes && o['detailed-exitcode'] ? 2 : 0;
+    } finally {
+      await conn.close();
+    }
   },
 };

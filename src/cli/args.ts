@@ -1,0 +1,34 @@
+/**
+ * Argument parsing for guestops commands: node:util parseArgs in strict mode, with errors turned
+ * into a clear `usage` GuestopsError (exit 1) that names the command's --help.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GuestopsError } from '../errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseCommandArgs<O extends Options>(command: string, args: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e);
+    throw new GuestopsError('usage', `${why}. Run 'guestops ${command} --help' for the options.`);
+  }
+}
+
+/** A positive integer option, or a usage error naming it. */
+export function positiveInt(command: string, name: string, raw: string | undefined, dflt: number, min = 1): number {
+  if (raw === undefined) return dflt;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) {
+    throw new GuestopsError('usage', `--${name} must be an integer >= ${min}, got '${raw}'. Run 'guestops ${command} --help'.`);
+  }
+  return Number(raw);
+}
+
+export function oneOf<T extends string>(command: string, name: string, raw: string | undefined, allowed: readonly T[], dflt: T): T {
+  if (raw === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new GuestopsError('usage', `--${name} must be one of ${allowed.join(', ')}, got '${raw}'. Run 'guestops ${command} --help'.`);
+  }
+  return raw as T;
+}
