@@ -55,3 +55,8 @@ export function actionPhrase(a: Action): string {
       return ACTION_TITLE[a.type];
   }
 }
+
+/** "generation 2", or "generation 1 → 2" when the reset moves it. */
+export function generationChange(previous: { readonly generation: number } | undefined, next: number, arrow = '→'): string {
+  return previous !== undefined && previous.generation !== next ? `generation ${previous.generation} ${arrow} ${next}` : `generation ${next}`;
+}

@@ -1,6 +1,6 @@
 /**
  * The plan as JSON: what `plan --format json` prints and `plan --out` saves for `apply --plan`.
- * Keys come in a fixed order (known keys first, in reading order, then alphabetical), so two
+ * Keys come in a fixed order (known keys in reading order, then alphabetical), so two
  * plans of the same state are byte-identical and diff well. Compare plans as JSON, not as text.
  */
 import type { Plan } from '../plan/types.js';
@@ -18,31 +18,34 @@ export interface SavedPlanMeta {
 
 export type SavedPlan = Plan & SavedPlanMeta;
 
-const KEY_ORDER = [
-  'formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'caller', 'summary', 'guests',
-  // summary
-  'resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged',
-  // guest
-  'key', 'id', 'upn', 'email', 'file', 'line', 'observedDigest', 'actions',
-  // action / blocked
-  'type', 'code', 'reason', 'kind', 'mail', 'otherMails', 'from', 'to', 'generation', 'emailHash', 'previous', 'emailChanged', 'invitation',
-  // invitation
-  'redirectUrl', 'sendMessage', 'messageLanguage', 'ccRecipients', 'customizedMessageBody',
-];
-const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
+/**
+ * Reading order of known keys per kind of object, named by the key that holds the object (array
+ * items take their array's key). Unknown keys follow, alphabetically.
+ */
+const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
+  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'caller', 'summary', 'guests'],
+  summary: ['resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged'],
+  guests: ['key', 'id', 'upn', 'email', 'file', 'line', 'observedDigest', 'blocked', 'actions'],
+  blocked: ['code', 'reason'],
+  actions: ['type', 'reason', 'email', 'emailHash', 'generation', 'previous', 'mail', 'otherMails', 'invitation'],
+  mail: ['from', 'to'],
+  otherMails: ['from', 'to'],
+  previous: ['generation', 'emailChanged'],
+  invitation: ['redirectUrl', 'sendMessage', 'messageLanguage', 'ccRecipients', 'customizedMessageBody'],
+};
 
-function compareKeys(a: string, b: string): number {
-  const ra = RANK.get(a) ?? Number.MAX_SAFE_INTEGER;
-  const rb = RANK.get(b) ?? Number.MAX_SAFE_INTEGER;
-  return ra !== rb ? ra - rb : a < b ? -1 : a > b ? 1 : 0;
-}
-
-function ordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ordered);
+function ordered(value: unknown, context: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => ordered(v, context));
   if (value !== null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
+    const known = KEY_ORDER[context] ?? [];
+    const rank = (k: string) => {
+      const i = known.indexOf(k);
+      return i < 0 ? known.length : i;
+    };
+    const keys = Object.keys(o).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(o).sort(compareKeys)) if (o[k] !== undefined) out[k] = ordered(o[k]);
+    for (const k of keys) if (o[k] !== undefined) out[k] = ordered(o[k], k);
     return out;
   }
   return value;
@@ -50,5 +53,5 @@ function ordered(value: unknown): unknown {
 
 export function renderJson(plan: Plan, meta: SavedPlanMeta): string {
   const saved: SavedPlan = { ...plan, createdAt: meta.createdAt, graphUrl: meta.graphUrl, markerProperty: meta.markerProperty };
-  return JSON.stringify(ordered(saved), null, 2) + '\n';
+  return JSON.stringify(ordered(saved, '$'), null, 2) + '\n';
 }

@@ -4,7 +4,7 @@
  * comments over 65,536 characters, so details are cut with a note when a plan is huge.
  */
 import type { Action, GuestPlan, Plan } from '../plan/types.js';
-import { BLOCKED_TITLE, RESET_REASON, actionPhrase, describeInvitation } from './describe.js';
+import { BLOCKED_TITLE, RESET_REASON, actionPhrase, describeInvitation, generationChange } from './describe.js';
 import { codeSpan, escapeHtml, fencedBlock, htmlCode } from './markdown-escape.js';
 import { profileDiff } from './unified-diff.js';
 import { summaryLine } from './text.js';
@@ -91,7 +91,7 @@ function actionDetails(a: Action): string[] {
       return [`- **Update profile**: ${escapeHtml(a.reason)}`, '', ...fencedBlock('diff', profileDiff(a))];
     case 'reset-redemption':
       return [
-        `- **Reset redemption** to ${codeSpan(a.email)}, generation ${a.previous ? `${a.previous.generation} → ` : ''}${a.generation}: ${RESET_REASON[a.reason]}.`,
+        `- **Reset redemption** to ${codeSpan(a.email)}, ${generationChange(a.previous, a.generation)}: ${RESET_REASON[a.reason]}.`,
         `  Invitation: ${codeSpan(describeInvitation(a.invitation))}.`,
         '  The guest keeps its object id, UPN, groups and app assignments and must redeem again with this email.',
       ];

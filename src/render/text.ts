@@ -4,8 +4,9 @@
  * the CLI decides from the TTY and NO_COLOR.
  */
 import type { Action, GuestPlan, Plan } from '../plan/types.js';
-import { ACTION_TITLE, BLOCKED_TITLE, RESET_REASON, describeInvitation } from './describe.js';
+import { ACTION_TITLE, BLOCKED_TITLE, RESET_REASON, describeInvitation, generationChange } from './describe.js';
 import { profileDiff } from './unified-diff.js';
+import { escapeControlChars } from './control-chars.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -26,14 +27,8 @@ const COLOR: Palette = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), gr
 const id: Paint = (s) => s;
 const PLAIN: Palette = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
-/**
- * Emails, names and reasons come from YAML and from the tenant: a control character in them
- * (an ANSI escape in a display name, say) must not reach the reviewer's terminal.
- */
-export function sanitize(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** Control characters from user data never reach the terminal. */
+export const sanitize = escapeControlChars;
 
 const INDENT = '    ';
 
@@ -83,7 +78,7 @@ function renderAction(a: Action, p: Palette): string[] {
       ];
     case 'reset-redemption':
       return [
-        `${INDENT}${p.red('-/+')} ${ACTION_TITLE[a.type]} to ${p.bold(sanitize(a.email))}, generation ${a.previous ? `${a.previous.generation} -> ` : ''}${a.generation}`,
+        `${INDENT}${p.red('-/+')} ${ACTION_TITLE[a.type]} to ${p.bold(sanitize(a.email))}, ${generationChange(a.previous, a.generation, '->')}`,
         detail(`why: ${RESET_REASON[a.reason]} [${a.reason}]`),
         detail(`invitation: ${sanitize(describeInvitation(a.invitation))}`),
         detail(p.dim('the guest keeps its object id, UPN, groups and app assignments, and must redeem again')),

@@ -4,9 +4,11 @@
  */
 import { structuredPatch } from 'diff';
 import type { UpdateProfileAction } from '../plan/types.js';
+import { escapeControlChars } from './control-chars.js';
 
 function lines(values: readonly string[]): string {
-  return values.map((v) => `${v}\n`).join('');
+  // One value per line: a line break inside a value is shown escaped, never as a second line.
+  return values.map((v) => `${escapeControlChars(v)}\n`).join('');
 }
 
 /** `--- name`, `+++ name`, then hunks; empty when equal. */
