@@ -6,6 +6,7 @@
  *   try { ... await emu.state() ... } finally { await emu.close(); }
  */
 import { readFileSync } from 'node:fs';
+import { Client } from '@microsoft/microsoft-graph-client';
 import {
   demoSeedPath, startEmulator,
   type EmulatorOptions, type EmulatorStateView, type FaultRule, type RequestLogEntry, type Seed,
@@ -66,4 +67,49 @@ export async function withEmulator(opts: EmulatorOptions & { seedPatch?: (seed: 
       await control(url, 'POST', '/reset-log');
     },
   };
+}
+
+export interface GraphReply {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON body, the text for non-JSON bodies, undefined when empty. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** One raw HTTP call to the emulator's Graph (`path` starts with `/v1.0/...` or is an absolute URL). */
+export async function graphFetch(
+  url: string,
+  path: string,
+  init: { token?: string | null; method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<GraphReply> {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  const token = init.token === undefined ? 'demo-apply' : init.token;
+  if (token !== null) headers['authorization'] = `Bearer ${token}`;
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(path.startsWith('http') ? path : `${url}${path}`, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** The real @microsoft/microsoft-graph-client pointed at an emulator, the way guestops uses it. */
+export function sdkClient(url: string, token = 'demo-apply'): Client {
+  return Client.initWithMiddleware({
+    authProvider: { getAccessToken: async () => token },
+    baseUrl: `${url}/`,
+    defaultVersion: 'v1.0',
+    // The SDK adds the bearer token only for Graph hosts or these custom hosts.
+    customHosts: new Set(['127.0.0.1']),
+  });
 }

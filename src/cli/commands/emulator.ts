@@ -1,11 +1,81 @@
+/**
+ * `guestops emulator`: runs the local Graph emulator in the foreground, for trying guestops
+ * without a tenant and for pointing other tools at it (`--graph-url http://127.0.0.1:PORT`).
+ */
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 
-// Placeholder until the command lands; kept so `guestops --help` lists it.
+const usage = `Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle]
+
+Runs a local Microsoft Graph v1.0 emulator (the subset guestops uses) on 127.0.0.1 until
+interrupted (Ctrl-C / SIGTERM). The first line printed is
+  Graph emulator listening on http://127.0.0.1:PORT
+
+Options:
+  --port N        TCP port (default 0: pick a free one)
+  --seed FILE     tenant seed JSON (default: the bundled demo tenant matching guests/)
+  --no-throttle   disable Graph's throttling model (resource units per 10 s, 150 invitations per 5 s)
+  --help          show this help
+
+Graph is served under /v1.0 (tokens come from the seed, e.g. "Authorization: Bearer demo-plan");
+the test control plane under /_emulator (state, requests, faults, redeem/{id}).
+Example:  guestops plan --graph-url http://127.0.0.1:PORT   with GUESTOPS_TOKEN=demo-plan
+`;
+
+interface EmulatorArgs {
+  port: number;
+  seed: string | undefined;
+  throttle: boolean;
+}
+
+function parseArgs(args: readonly string[]): EmulatorArgs {
+  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') throw new GuestopsError('usage', `${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--port') {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n > 65535) throw new GuestopsError('usage', `--port must be an integer 0..65535, got '${v}'`);
+      out.port = n;
+    } else if (flag === '--seed') {
+      out.seed = value();
+    } else if (flag === '--no-throttle' && inline === undefined) {
+      out.throttle = false;
+    } else {
+      throw new GuestopsError('usage', `unknown option '${a}' (see guestops emulator --help)`);
+    }
+  }
+  return out;
+}
+
 export const command: Command = {
-  summary: '(not implemented yet)',
-  usage: 'guestops emulator: not implemented yet',
-  async run() {
-    throw new GuestopsError('not-implemented', 'guestops emulator is not implemented yet');
+  summary: 'run the local Graph emulator (demo tenant) on 127.0.0.1',
+  usage,
+  async run(args) {
+    const opts = parseArgs(args);
+    const { startEmulator } = await import('../../emulator/index.js');
+    const emu = await startEmulator({
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      port: opts.port,
+      throttle: opts.throttle ? {} : false,
+    });
+    process.stdout.write(`Graph emulator listening on ${emu.url}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await emu.close();
+    return 0;
   },
 };
