@@ -150,10 +150,15 @@ export function forbiddenInInvitationEmail(email: string): string | undefined {
   const at = email.lastIndexOf('@');
   const local = at >= 0 ? email.slice(0, at) : email;
   const bad = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/u.exec(local);
-  if (bad) return `contains ${quoteValue(bad[0])}, which Graph refuses in an invitation address`;
+  if (bad) return `contains ${/\s/.test(bad[0]) ? 'a space' : quoteValue(bad[0])}, which Graph refuses in an invitation address`;
   if (/^[.-]/.test(local)) return `starts with ${quoteValue(local[0]!)}, which Graph refuses at the start of the local part`;
   if (/[.-]$/.test(local)) return `ends its local part with ${quoteValue(local[local.length - 1]!)}, which Graph refuses`;
   return undefined;
+}
+
+/** Why an address failed the email format, when there is a simple reason to give. */
+function emailHint(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? ' (only ASCII addresses are supported)' : '';
 }
 
 interface Mapped {
@@ -222,7 +227,7 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
       const why = forbiddenInInvitationEmail(text);
       if (why) return at('email-forbidden-character', `email ${quoteValue(text)} ${why}`, 1);
     }
-    return at('invalid-email', `email ${quoteValue(text)} is not a valid email address`, 2);
+    return at('invalid-email', `email ${quoteValue(text)} is not a valid email address${emailHint(text)}`, 2);
   }
   if (shape === 'guests/*/otherMails' && kw === 'maxItems') {
     const count = node.kind === 'sequence' ? node.items.length : 0;
@@ -230,7 +235,7 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
   }
   if (shape === 'guests/*/otherMails/*') {
     if (kw === 'maxLength') return at('other-mail-too-long', `${field} is ${Array.from(text).length} characters long; Graph stores at most 250`, 1);
-    return at('invalid-email', `${field} ${quoteValue(text)} is not a valid email address`, 2);
+    return at('invalid-email', `${field} ${quoteValue(text)} is not a valid email address${emailHint(text)}`, 2);
   }
   if (shape.endsWith('invitation/ccRecipients') && kw === 'maxItems') {
     const count = node.kind === 'sequence' ? node.items.length : 0;

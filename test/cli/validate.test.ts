@@ -1,0 +1,92 @@
+/** `guestops validate` as a user runs it: a child process, its exit code, its exact output. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
+
+test('the demo guests validate: exit 0 and a one-line count', async () => {
+  const r = await runCli(['validate']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '3 files, 5 guests: valid\n');
+  assert.equal(r.stderr, '');
+});
+
+test('--dir points at another folder; -d is its short form', async () => {
+  for (const flag of ['--dir', '-d']) {
+    const r = await runCli(['validate', flag, 'valid'], { cwd: fixture('desired') });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '3 files, 3 guests: valid\n');
+  }
+});
+
+test('an unknown key is an error at that key, with a suggestion, and exit 1', async () => {
+  const r = await runCli(['validate', '--dir', 'unknown-key'], { cwd: fixture('desired') });
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.equal(
+    r.stderr,
+    'unknown-key/guests.yaml:4:5: error schema-unknown-key: unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation)\n' +
+      '1 error: not valid\n',
+  );
+});
+
+test('every problem of every file is reported at once, in file and line order', async () => {
+  const r = await runCli(['validate', '--dir', 'duplicates'], { cwd: fixture('desired') });
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 4);
+  assert.match(lines[0]!, /^duplicates\/sub\/two\.yml:2:9: error duplicate-guest: /);
+  assert.match(lines[2]!, /^duplicates\/sub\/two\.yml:6:12: error duplicate-email: /);
+  assert.equal(lines[3], '3 errors: not valid');
+});
+
+test('under GitHub Actions each problem is also an annotation on its file and line', async () => {
+  const r = await runCli(['validate', '--dir', 'unknown-key'], { cwd: fixture('desired'), env: { GITHUB_ACTIONS: 'true' } });
+  assert.equal(r.code, 1);
+  assert.equal(
+    r.stdout,
+    '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation)\n',
+  );
+  assert.match(r.stderr, /^unknown-key\/guests\.yaml:4:5: error schema-unknown-key: /);
+});
+
+test('warnings become warning annotations and do not fail', async () => {
+  const r = await runCli(['validate', '--dir', 'guests'], { cwd: fixture('hostile', 'file-empty'), env: { GITHUB_ACTIONS: 'true' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^::warning title=file-empty,file=guests\/a\.yaml,line=1,col=1::the file declares no guests/m);
+  assert.match(r.stdout, /^2 files, 0 guests: valid \(2 warnings\)$/m);
+});
+
+test('without GITHUB_ACTIONS=true no workflow command is printed', async () => {
+  const r = await runCli(['validate', '--dir', 'unknown-key'], { cwd: fixture('desired'), env: { GITHUB_ACTIONS: 'false' } });
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+});
+
+test('an unknown flag or a stray argument is a clear usage error with exit 1', async () => {
+  const r = await runCli(['validate', '--frobnicate']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^guestops validate: error usage: Unknown option '--frobnicate'/);
+  assert.match(r.stderr, /guestops validate --help/);
+  const stray = await runCli(['validate', 'guests']);
+  assert.equal(stray.code, 1);
+  assert.match(stray.stderr, /error usage: .*positional argument/i);
+  const empty = await runCli(['validate', '--dir']);
+  assert.equal(empty.code, 1);
+  assert.match(empty.stderr, /error usage: Option '-d, --dir <value>' argument missing/);
+});
+
+test('a missing directory is a clear error with exit 1', async () => {
+  const r = await runCli(['validate', '--dir', 'nowhere'], { cwd: fixture('desired') });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'guestops validate: error desired-dir-not-found: guest directory "nowhere" does not exist (use --dir to point at it)\n');
+});
+
+test('--help explains the command with examples and exits 0', async () => {
+  const r = await runCli(['validate', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: guestops validate \[--dir <folder>\]$/m);
+  assert.match(r.stdout, /^Examples:$/m);
+  assert.match(r.stdout, /FILE:LINE:COL: error CODE: message/);
+});
