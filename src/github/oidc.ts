@@ -42,9 +42,16 @@ function isMicrosoftAuthority(authorityHost: string): boolean {
   }
 }
 
-/** Only inside Actions: elsewhere `::add-mask::` would print the very value it is meant to hide. */
+const masked = new Set<string>();
+
+/**
+ * Only inside Actions: elsewhere `::add-mask::` would print the very value it is meant to hide.
+ * Once per value: the credential serves a cached token to every Graph request.
+ */
 function mask(value: string): void {
-  if (process.env['GITHUB_ACTIONS'] === 'true') core.setSecret(value);
+  if (process.env['GITHUB_ACTIONS'] !== 'true' || masked.has(value)) return;
+  masked.add(value);
+  core.setSecret(value);
 }
 
 export function githubOidcCredential(options: GithubOidcOptions): TokenCredential {
