@@ -6,7 +6,8 @@
  *   minimum 1;
  * - writes: 3,000 per 150 s per app + tenant;
  * - the invitation manager: 150 requests per 5 s per tenant (any operation on /invitations).
- * Buckets refill continuously (Graph describes a token bucket; the refill curve is our guess).
+ * Resource-unit and write buckets refill continuously (Graph describes a token bucket; the refill
+ * curve is our guess); the invitation limit is a sliding window (never more than 150 in any 5 s).
  * A refused request gets 429 TooManyRequests with Retry-After (whole seconds until the bucket holds
  * enough again) and the x-ms-throttle-scope / x-ms-throttle-information headers.
  */
@@ -28,7 +29,14 @@ export interface RequestCost {
   readonly invitation: boolean;
 }
 
-class Bucket {
+interface Limiter {
+  /** Milliseconds until `amount` units may be spent (0 when available now). */
+  waitFor(amount: number, now: number): number;
+  take(amount: number, now: number): void;
+}
+
+/** Token bucket refilled continuously: Graph's documented model for resource units. */
+class Bucket implements Limiter {
   private tokens: number;
   private last: number;
   constructor(
@@ -59,6 +67,39 @@ class Bucket {
   }
 }
 
+/**
+ * "N requests per W seconds" as a sliding window: never more than N in any W-second span — the
+ * strict reading of the invitation manager's documented 150 per 5 s.
+ */
+class SlidingWindow implements Limiter {
+  private readonly times: number[] = [];
+  private head = 0;
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private expire(now: number): void {
+    while (this.head < this.times.length && this.times[this.head]! <= now - this.windowMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  waitFor(amount: number, now: number): number {
+    this.expire(now);
+    const inWindow = this.times.length - this.head;
+    if (inWindow + amount <= this.limit) return 0;
+    const oldest = this.times[this.head + Math.max(0, inWindow + amount - this.limit - 1)]!;
+    return Math.max(1, oldest + this.windowMs - now);
+  }
+
+  take(amount: number, now: number): void {
+    for (let i = 0; i < amount; i++) this.times.push(now);
+  }
+}
+
 export function defaultResourceUnits(tenantSize: number): number {
   if (tenantSize < 50) return 3500;
   if (tenantSize <= 500) return 5000;
@@ -68,7 +109,7 @@ export function defaultResourceUnits(tenantSize: number): number {
 export class Throttle {
   private readonly ru = new Map<string, Bucket>();
   private readonly writes = new Map<string, Bucket>();
-  private invitations: Bucket | undefined;
+  private invitations: Limiter | undefined;
   private throttledCount = 0;
 
   constructor(
@@ -86,9 +127,9 @@ export class Throttle {
    * the calling app (throttling is per app + tenant for delegated and app-only calls alike).
    */
   charge(appKey: string, cost: RequestCost, now = Date.now()): void {
-    const checks: { bucket: Bucket; amount: number; scope: string; info: string }[] = [];
+    const checks: { bucket: Limiter; amount: number; scope: string; info: string }[] = [];
     if (cost.invitation) {
-      this.invitations ??= new Bucket(this.options.invitationsPer5s ?? 150, 5_000, now);
+      this.invitations ??= new SlidingWindow(this.options.invitationsPer5s ?? 150, 5_000);
       // Scope and information values follow the documented header format; the exact
       // strings for the invitation manager are our guess.
       checks.push({ bucket: this.invitations, amount: 1, scope: `Tenant/Invitations/${this.tenantId}`, info: 'InvitationManagerThrottled' });
@@ -125,6 +166,6 @@ export class Throttle {
         });
       }
     }
-    for (const c of checks) c.bucket.take(c.amount);
+    for (const c of checks) c.bucket.take(c.amount, now);
   }
 }
