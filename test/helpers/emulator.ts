@@ -6,7 +6,7 @@
  *   try { ... await emu.state() ... } finally { await emu.close(); }
  */
 import { readFileSync } from 'node:fs';
-import { Client } from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import {
   demoSeedPath, startEmulator,
   type EmulatorOptions, type EmulatorStateView, type FaultRule, type RequestLogEntry, type Seed,
@@ -103,13 +103,43 @@ export async function graphFetch(
   return { status: res.status, headers: res.headers, body: parsed };
 }
 
-/** The real @microsoft/microsoft-graph-client pointed at an emulator, the way guestops uses it. */
+/**
+ * Adds the bearer token to requests for the emulator's origin. The SDK's own AuthenticationHandler
+ * only authenticates `https://` URLs (GraphRequestUtil.isValidEndpoint), so against an `http://`
+ * emulator it would send no token even with `customHosts`.
+ */
+class EmulatorAuth implements Middleware {
+  private next: Middleware | undefined;
+  constructor(
+    private readonly origin: string,
+    private readonly token: string,
+  ) {}
+
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    if (url.startsWith(`${this.origin}/`)) {
+      const options = (context.options ??= {});
+      const h = options.headers;
+      if (h instanceof Headers) h.set('Authorization', `Bearer ${this.token}`);
+      else options.headers = { ...((h as Record<string, string> | undefined) ?? {}), Authorization: `Bearer ${this.token}` };
+    }
+    return this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+/**
+ * The real @microsoft/microsoft-graph-client pointed at an emulator: the SDK's own retry and HTTP
+ * handlers, with an auth step that works over http.
+ */
 export function sdkClient(url: string, token = 'demo-apply'): Client {
   return Client.initWithMiddleware({
-    authProvider: { getAccessToken: async () => token },
     baseUrl: `${url}/`,
     defaultVersion: 'v1.0',
-    // The SDK adds the bearer token only for Graph hosts or these custom hosts.
     customHosts: new Set(['127.0.0.1']),
+    middleware: [new EmulatorAuth(url, token), new RetryHandler(new RetryHandlerOptions()), new HTTPMessageHandler()],
   });
 }
