@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withEmulator } from '../helpers/emulator.js';
+import { ALICE, ERIN, JOHN, demoWorkdir, guestops, markerOf, resetsDone, workdir } from './support.js';
+
+const invitationsPosted = (log: { method: string; path: string }[]) => log.filter((e) => e.method === 'POST' && e.path.endsWith('/invitations')).length;
+
+test('a 429 storm with Retry-After (seconds and HTTP-date) still converges with exactly one reset per guest', async () => {
+  const emu = await withEmulator();
+  try {
+    await emu.addFault([
+      { method: 'POST', path: '/v1.0/invitations', status: 429, retryAfter: 1, times: 3 },
+      { method: 'PATCH', path: '/v1.0/users/*', status: 429, retryAfter: new Date(Date.now() + 1_500).toUTCString(), times: 2 },
+      // No Retry-After at all: guestops backs off on its own.
+      { method: 'GET', path: '/v1.0/users', status: 429, times: 1 },
+      { method: 'GET', path: '/v1.0/me', status: 503, retryAfter: 0, times: 1 },
+    ]);
+    const cwd = demoWorkdir();
+    const r = await guestops(emu, ['apply'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const log = await emu.requests();
+    assert.equal(log.filter((e) => e.status === 429 || e.status === 503).length, 7, 'every fault fired and was retried');
+    assert.equal(resetsDone(log, JOHN), 1);
+    assert.equal(resetsDone(log, ALICE), 1);
+    const state = await emu.state();
+    assert.equal(markerOf(state, ALICE)!.g, 1);
+    assert.equal(markerOf(state, JOHN)!.p, undefined);
+    const p = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    assert.equal(p.code, 0, p.stdout);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('an inner 429 inside $batch is retried (the SDK does not)', async () => {
+  const emu = await withEmulator();
+  try {
+    await emu.addFault({ method: 'GET', path: `/v1.0/users/${ERIN}`, status: 429, retryAfter: 1, times: 2 });
+    const cwd = workdir({ 'guests/erin.yaml': `guests:\n  - id: ${ERIN}\n    email: erin@contoso.example\n` });
+    const r = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    // Erin is a member: found only because the throttled inner read was retried.
+    assert.equal(r.code, 1, r.stderr);
+    const plan = JSON.parse(r.stdout) as { guests: { blocked?: { code: string } }[] };
+    assert.equal(plan.guests[0]!.blocked?.code, 'not-a-guest');
+    const inner = (await emu.requests()).filter((e) => e.batch && e.path === `/v1.0/users/${ERIN}`);
+    assert.deepEqual(inner.map((e) => e.status), [429, 429, 200]);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a reset whose answer is lost (504 or dropped connection after Graph acted) is not sent again', async () => {
+  for (const fault of [{ status: 504 }, { drop: true as const }]) {
+    const emu = await withEmulator();
+    try {
+      await emu.addFault({ method: 'POST', path: '/v1.0/invitations', phase: 'after', times: 2, ...fault });
+      const cwd = demoWorkdir();
+      const r = await guestops(emu, ['apply', '--report', 'r.json'], { cwd });
+      assert.equal(r.code, 0, `${JSON.stringify(fault)}: ${r.stderr}`);
+      const log = await emu.requests();
+      assert.equal(invitationsPosted(log), 2, 'one POST per guest, no blind re-POST');
+      assert.equal(resetsDone(log, JOHN), 1);
+      assert.equal(resetsDone(log, ALICE), 1);
+      const state = await emu.state();
+      assert.equal(markerOf(state, JOHN)!.p, undefined, 'final marker recorded after the read-back');
+    } finally {
+      await emu.close();
+    }
+  }
+});
+
+test('a reset refused with 503 before Graph acted is sent again after the read-back shows no reset', async () => {
+  const emu = await withEmulator();
+  try {
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', status: 503, times: 2 });
+    const r = await guestops(emu, ['apply'], { cwd: demoWorkdir() });
+    assert.equal(r.code, 0, r.stderr);
+    const log = await emu.requests();
+    assert.equal(invitationsPosted(log), 4);
+    assert.equal(resetsDone(log, JOHN), 1);
+    assert.equal(resetsDone(log, ALICE), 1);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a second apply with another run id meets the first one\'s intent: blocked intent-held, no double reset', async () => {
+  const emu = await withEmulator();
+  try {
+    // The first apply's resets hang for a while, so the second starts while its intents are held.
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', latencyMs: 4_000, times: 2 });
+    const cwd = demoWorkdir();
+    const first = guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-A' } });
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const log = await emu.requests();
+      const verified = log.filter((e) => e.method === 'GET' && (e.path.endsWith(JOHN) || e.path.endsWith(ALICE)) && !e.batch);
+      if (verified.length >= 2) break;
+      if (Date.now() > deadline) throw new Error('first apply never reached its resets');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const second = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } });
+    assert.equal(second.code, 1, second.stderr);
+    assert.match(second.stderr, /blocked intent-held: apply run run-A/);
+    const a = await first;
+    assert.equal(a.code, 0, a.stderr);
+    const log = await emu.requests();
+    assert.equal(resetsDone(log, JOHN), 1);
+    assert.equal(resetsDone(log, ALICE), 1);
+    // Once the first run is done, the second finds nothing left to do.
+    const third = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } });
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal(resetsDone(await emu.requests(), JOHN), 1);
+  } finally {
+    await emu.close();
+  }
+});
