@@ -79,7 +79,14 @@ test('SDK: BatchRequestContent round-trips through $batch', async () => {
   const emu = await withEmulator({ throttle: false });
   try {
     const client = sdkClient(emu.url);
-    const base = `${emu.url}/v1.0`;
+    // SDK 3.0.7 keeps the version in inner URLs ("/v1.0/users/..."), which Graph refuses with
+    // "Resource not found for the segment 'v1.0'" (msgraph-sdk-javascript #1178/#1451); the
+    // documented workaround is a URL without the version. The emulator answers both as Graph does.
+    const versioned = new BatchRequestContent([{ id: '1', request: new Request(`${emu.url}/v1.0/users/${JOHN}`, { method: 'GET' }) }]);
+    const refused = new BatchResponseContent(await client.api('/$batch').post(await versioned.getContent()));
+    assert.equal(refused.getResponseById('1').status, 400);
+    assert.equal(((await refused.getResponseById('1').json()) as { error: { message: string } }).error.message, "Resource not found for the segment 'v1.0'.");
+    const base = emu.url;
     const content = new BatchRequestContent([
       { id: '1', request: new Request(`${base}/users/${JOHN}?$select=id,mail`, { method: 'GET' }) },
       {
