@@ -35,7 +35,10 @@ function countResets(plan: Plan): number {
   return n;
 }
 
-/** The plan JSON for later steps: the `--out` file when given, else a file in RUNNER_TEMP. */
+/**
+ * The plan JSON for later steps: the `--out` file when given (the saved-plan format `apply --plan`
+ * reads), else the bare plan data in a file under RUNNER_TEMP, for steps that only inspect it.
+ */
 async function planJsonFile(plan: Plan, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   if (given) return resolve(given);
   const base = env['RUNNER_TEMP'] && env['RUNNER_TEMP'].length > 0 ? env['RUNNER_TEMP'] : tmpdir();
