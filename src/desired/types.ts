@@ -25,7 +25,7 @@ export interface InvitationSettings {
   readonly customizedMessageBody?: string;
 }
 
-/** Per-field source locations of one guest entry, for annotations on the exact YAML line. */
+/** Per-field source locations (of each key) of one guest entry, for annotations on the exact YAML line. */
 export type GuestFieldLocations = Readonly<
   Partial<Record<'id' | 'upn' | 'email' | 'otherMails' | 'generation' | 'invitation', SourceLocation>>
 >;
@@ -42,7 +42,7 @@ export interface DesiredGuest {
   /** Bumping it asks for one more reset with the same email. Default 0. */
   readonly generation: number;
   readonly invitation: InvitationSettings;
-  /** The guest's list item (the `- ` entry). */
+  /** Where the guest's list item starts (its first key, just after the `- `). */
   readonly source: SourceLocation;
   readonly fields: GuestFieldLocations;
 }
