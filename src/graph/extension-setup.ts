@@ -2,7 +2,8 @@
  * Registers the marker's directory extension on an application, idempotently:
  * `GET /applications(appId='...')` → `GET .../extensionProperties` → `POST` only when missing.
  */
-import type { Graph } from './client.js';
+import { GuestopsError } from '../errors.js';
+import { toGraphError, type Graph } from './client.js';
 import { odataString } from './odata.js';
 
 export interface SetupResult {
@@ -15,7 +16,11 @@ export function extensionPropertyName(appId: string, name: string): string {
 }
 
 export async function registerMarkerExtension(graph: Graph, appId: string, name: string): Promise<SetupResult> {
-  const app = await graph.call<{ id?: string }>({ method: 'GET', path: `/applications(appId=${encodeURIComponent(odataString(appId))})?$select=id,appId` });
+  const app = await graph.send<{ id?: string }>({ method: 'GET', path: `/applications(appId=${encodeURIComponent(odataString(appId))})?$select=id,appId` });
+  if (app.status === 404) {
+    throw new GuestopsError('app-not-found', `no application with appId ${appId} in this tenant (request-id ${app.requestId ?? 'unknown'}): pass the application (client) id of the apply app registration`);
+  }
+  if (app.status < 200 || app.status > 299) throw toGraphError(app);
   const objectId = app.body?.id;
   if (typeof objectId !== 'string') throw new Error('Graph returned an application without id');
   const property = extensionPropertyName(appId, name);
