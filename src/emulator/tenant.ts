@@ -91,7 +91,8 @@ export class Tenant {
         this.addExtension(app, extensionFullName(a.appId, ep.name), ep.dataType, ep.targetObjects, ep.id);
       }
     }
-    for (const u of seed.users) this.addUser(structuredClone(u) as UserData);
+    // The seed is already this emulator's own copy (parsed from a file, or cloned by resolveSeed).
+    for (const u of seed.users) this.addUser(u as UserData);
     for (const r of seed.roleAssignments ?? []) {
       this.addRoleAssignment({
         id: r.id ?? randomUUID(),

@@ -48,7 +48,10 @@ function propertyValue(data: UserData, prop: string): unknown {
     return Object.fromEntries(ON_PREM_ATTRS.map((a) => [a, src[a] ?? null]));
   }
   if (v === undefined) return COLLECTION_PROPERTIES.has(prop) ? [] : null;
-  return structuredClone(v);
+  // Copy containers so a response never aliases tenant state; primitives need no copy.
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' && x !== null ? { ...x } : x));
+  if (typeof v === 'object' && v !== null) return structuredClone(v);
+  return v;
 }
 
 /** A user as Graph returns it: the default property set, or exactly the `$select`ed properties. */
