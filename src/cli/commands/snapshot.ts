@@ -1,11 +1,98 @@
+/**
+ * `guestops snapshot --out tenant.json`: the tenant as an emulator seed, to rehearse a change
+ * offline (`guestops emulator --seed tenant.json`, then plan/apply against it, and read in the
+ * emulator's message log every invitation email the change would send). Reads only.
+ */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
+import { parseCommandArgs } from '../args.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
+import { reportProblems } from '../problems-output.js';
+import { loadDesiredState } from '../../desired/load.js';
+import type { DesiredState } from '../../desired/types.js';
+import { readSnapshot } from '../../adopt/read-snapshot.js';
+import { buildSnapshotSeed } from '../../adopt/snapshot-seed.js';
+import { Progress } from '../../adopt/progress.js';
 
-// Placeholder until the command lands; kept so `guestops --help` lists it.
+const usage = `guestops snapshot: save the tenant's guests as a Graph emulator seed, to rehearse offline.
+
+Usage: guestops snapshot --out tenant.json [--dir guests] [--force]
+
+Writes what planning reads: every guest (id, UPN, mail, otherMails, redemption state, the
+guestops state marker), declared users of --dir that are not guests, their directory role
+assignments, the app registration of the marker property, and FAKE tokens the emulator accepts
+(rehearsal-apply, rehearsal-plan, and rehearsal-admin when you are signed in as a person).
+Never a real token. Then:
+
+  guestops emulator --seed tenant.json              # prints: Graph emulator listening on URL
+  GUESTOPS_TOKEN=rehearsal-apply guestops plan  --graph-url URL
+  GUESTOPS_TOKEN=rehearsal-apply guestops apply --graph-url URL
+  curl URL/_emulator/state                          # "messages": every invitation email sent
+
+Options:
+  --out FILE     where to write the seed JSON (required)
+  --dir DIR      guest files whose non-guest users are included too (default: guests; optional)
+  --force        replace FILE when it exists
+${CONNECTION_USAGE}
+`;
+
+async function declaredIfAny(dir: string): Promise<DesiredState | null> {
+  try {
+    const r = await loadDesiredState(dir, { cwd: process.cwd() });
+    if (!r.ok) {
+      reportProblems(r.problems);
+      throw new GuestopsError('snapshot-tree-invalid', `${dir} has problems (above): fix them, or pass --dir to another folder`);
+    }
+    return r.state;
+  } catch (e) {
+    if (e instanceof GuestopsError && e.code === 'desired-dir-not-found') return null;
+    throw e;
+  }
+}
+
 export const command: Command = {
-  summary: '(not implemented yet)',
-  usage: 'guestops snapshot: not implemented yet',
-  async run() {
-    throw new GuestopsError('not-implemented', 'guestops snapshot is not implemented yet');
+  summary: 'Save the tenant as an emulator seed to rehearse a change offline',
+  usage,
+  async run(args) {
+    const o = parseCommandArgs('snapshot', normalizeOptionalEmulator(args), {
+      out: { type: 'string' },
+      dir: { type: 'string', default: 'guests' },
+      force: { type: 'boolean', default: false },
+      ...CONNECTION_OPTIONS,
+    });
+    if (o.out === undefined || o.out === '') throw new GuestopsError('usage', "--out FILE is required. Run 'guestops snapshot --help'.");
+    const desired = await declaredIfAny(o.dir!);
+    const conn = await connect(o);
+    let seed;
+    try {
+      const progress = new Progress(process.stderr, 'guestops snapshot', 'guests');
+      const input = await readSnapshot(conn.graph, {
+        markerProperty: conn.markerProperty,
+        desired,
+        onPage: (p) => progress.update(p.read, p.total),
+        onWarning: (w) => process.stderr.write(`guestops snapshot: warning: ${w}\n`),
+      });
+      seed = buildSnapshotSeed(input);
+    } finally {
+      await conn.close();
+    }
+    // The emulator's own validation, so a snapshot that would not load is never written.
+    const { validateSeed } = await import('../../emulator/index.js');
+    validateSeed(JSON.parse(JSON.stringify(seed)), o.out);
+    try {
+      await writeFile(o.out, JSON.stringify(seed, null, 2) + '\n', { flag: o.force ? 'w' : 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new GuestopsError('snapshot-would-overwrite', `${o.out} exists; nothing was written. Use --force to replace it`);
+      }
+      throw e;
+    }
+    const roles = seed.roleAssignments.length;
+    process.stdout.write(
+      `wrote ${o.out}: ${seed.users.length} users, ${roles} role assignment(s), tokens ${Object.keys(seed.tokens).join(', ')} (fake, emulator only)\n` +
+        `Rehearse: guestops emulator --seed ${o.out}   then   GUESTOPS_TOKEN=rehearsal-apply guestops plan --graph-url <printed URL>\n`,
+    );
+    return 0;
   },
 };
