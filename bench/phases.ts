@@ -1,0 +1,152 @@
+/**
+ * The three measurements of `npm run bench`, each against an in-process emulator seeded with a
+ * generated tenant: plan vs the per-guest baseline, validate, and apply under throttling. Every
+ * phase checks that guestops computed what the generator expects before reporting a time, so a
+ * fast wrong answer can never pass as a result.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../src/emulator/index.js';
+import { APPLY_BUDGET, applyLowerBoundMs, naiveLowerBoundMs } from './apply-budget.js';
+import { requestLog, resetLog, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
+import { writeGuestTree } from './guest-tree.js';
+import { runPerGuestBaseline } from './per-guest-baseline.js';
+import type { ApplyNotes, ApplyResult, PlanNotes, PlanResult, ValidateResult } from './results.js';
+import { runGuestops, type ChildRun } from './run-child.js';
+import { generateScenario, realisticMix, resetOnlyMix, type ExpectedSummary } from './tenant-generator.js';
+
+function scratch(name: string): string {
+  return mkdtempSync(join(tmpdir(), `guestops-bench-${name}-`));
+}
+
+interface PlanJson {
+  summary?: Record<string, number>;
+}
+
+/** Parses `plan --format json` and insists on the expected summary. */
+function checkPlanOutput(run: ChildRun, expected: ExpectedSummary, what: string): void {
+  const expectedCode = expected.blocked > 0 ? 1 : 0;
+  let plan: PlanJson;
+  try {
+    plan = JSON.parse(run.stdout) as PlanJson;
+  } catch {
+    throw new Error(`${what}: guestops plan exited ${run.code} without a JSON plan:\n${run.stderr.slice(-2000)}`);
+  }
+  const s = plan.summary ?? {};
+  const wrong = (Object.keys(expected) as (keyof ExpectedSummary)[]).filter((k) => s[k] !== expected[k]);
+  if (wrong.length > 0 || run.code !== expectedCode) {
+    throw new Error(
+      `${what}: guestops plan disagrees with the generated scenario (exit ${run.code}, expected ${expectedCode}): ` +
+        wrong.map((k) => `${k} ${s[k]} ≠ ${expected[k]}`).join(', ') + `\n${run.stderr.slice(-2000)}`,
+    );
+  }
+}
+
+export async function measurePlan(guests: number, options: { baseline: boolean }): Promise<{ result: PlanResult; notes: PlanNotes }> {
+  const scenario = generateScenario({ guests, mix: realisticMix(guests) });
+  const root = writeGuestTree(scratch(`plan-${guests}`), scenario.files);
+  const emu = await startEmulator({ seed: scenario.seed, throttle: false });
+  try {
+    await resetLog(emu.url);
+    // This process does nothing but serve the emulator while the child runs: its CPU is the emulator's.
+    const cpu0 = process.cpuUsage();
+    const run = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
+    const cpu = process.cpuUsage(cpu0);
+    checkPlanOutput(run, scenario.expected, `plan at ${guests} guests`);
+    const log = await requestLog(emu.url);
+    const written = writes(log);
+    if (written.length > 0) throw new Error(`plan at ${guests} guests sent ${written.length} write(s), e.g. ${written[0]!.method} ${written[0]!.path}`);
+    const requests = topLevel(log).length;
+
+    let baselineRequests = NaN;
+    let baselineWallMs = NaN;
+    if (options.baseline) {
+      await resetLog(emu.url);
+      const base = await runPerGuestBaseline(emu.url, scenario.planToken, scenario.declared, scenario.markerProperty);
+      const expectedMissing = realisticMix(guests).blockedNotFound;
+      if (base.notFound !== expectedMissing) throw new Error(`baseline at ${guests}: ${base.notFound} users not found, expected ${expectedMissing}`);
+      baselineRequests = topLevel(await requestLog(emu.url)).length;
+      baselineWallMs = base.wallMs;
+      await resetLog(emu.url);
+    }
+    return {
+      result: { guests, requests, baselineRequests, wallMs: run.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb },
+      notes: { guests, emulatorCpuMs: (cpu.user + cpu.system) / 1000, files: scenario.files.length },
+    };
+  } finally {
+    await emu.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function measureValidate(guests: number, files: number): Promise<ValidateResult> {
+  const scenario = generateScenario({ guests, mix: realisticMix(guests), guestsPerFile: Math.ceil(guests / files) });
+  const root = writeGuestTree(scratch(`validate-${guests}`), scenario.files);
+  try {
+    const run = await runGuestops(['validate', '--dir', 'guests'], { cwd: root, env: {} });
+    const m = /(\d+) files?, (\d+) guests?: valid/.exec(run.stdout);
+    if (run.code !== 0 || !m || Number(m[1]) !== scenario.files.length || Number(m[2]) !== guests) {
+      throw new Error(`validate: expected "${scenario.files.length} files, ${guests} guests: valid", got exit ${run.code}: ${run.stdout}${run.stderr.slice(-2000)}`);
+    }
+    return { guests, files: scenario.files.length, wallMs: run.wallMs };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+interface ApplyReportJson {
+  summary?: { failed?: number; resets?: number; blocked?: number };
+}
+
+/**
+ * `guestops apply` of `resets` redemption resets in a tenant of `tenantGuests` managed guests,
+ * with the emulator enforcing Graph's documented budgets. Afterwards a fresh plan must show no
+ * change left, and the log must hold exactly one accepted reset per guest.
+ */
+export async function measureApply(resets: number, tenantGuests: number): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
+  const scenario = generateScenario({ guests: Math.max(tenantGuests, resets), mix: resetOnlyMix(resets) });
+  const root = writeGuestTree(scratch(`apply-${resets}`), scenario.files);
+  const emu = await startEmulator({ seed: scenario.seed, throttle: APPLY_BUDGET });
+  try {
+    await resetLog(emu.url);
+    const reportPath = join(root, 'report.json');
+    const run = await runGuestops(['apply', '--graph-url', emu.url, '--max-resets', String(resets), '--report', reportPath], {
+      cwd: root,
+      env: { GUESTOPS_TOKEN: scenario.applyToken, GUESTOPS_RUN_ID: 'bench-apply' },
+      timeoutMs: 240_000,
+    });
+    let report: ApplyReportJson;
+    try {
+      report = JSON.parse(readFileSync(reportPath, 'utf8')) as ApplyReportJson;
+    } catch {
+      throw new Error(`apply exited ${run.code} without a report:\n${run.stderr.slice(-3000)}`);
+    }
+    const log = await requestLog(emu.url);
+    const perUser = resetsPerUser(log);
+    const duplicated = [...perUser.values()].filter((n) => n > 1).length;
+    const failed = report.summary?.failed ?? NaN;
+    if (perUser.size !== resets - (Number.isNaN(failed) ? 0 : failed)) {
+      process.stderr.write(`bench: warning: ${perUser.size} guests were reset, ${resets} planned (${failed} failed)\n`);
+    }
+    const invitationPosts = log.filter((e) => e.method === 'POST' && /\/invitations$/i.test(e.path)).length;
+    const notesBase = { naiveLowerBoundMs: naiveLowerBoundMs(resets), invitationPosts, writes: writes(log).length, totalRequests: topLevel(log).length };
+
+    // Level-triggered check: after apply, plan must find nothing left to do.
+    const again = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
+    let converged = false;
+    try {
+      checkPlanOutput(again, { resets: 0, profileUpdates: 0, adoptions: 0, blocked: 0, unchanged: scenario.guests }, 'plan after apply');
+      converged = true;
+    } catch (e) {
+      process.stderr.write(`bench: ${(e as Error).message}\n`);
+    }
+    return {
+      result: { resets, elapsedMs: run.wallMs, lowerBoundMs: applyLowerBoundMs(resets), throttled: throttled(log), failed, duplicated },
+      notes: { ...notesBase, converged },
+    };
+  } finally {
+    await emu.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
