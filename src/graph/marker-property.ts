@@ -7,7 +7,7 @@
  * Both come back in the bulk `GET /users?$select=...` — the reason open extensions are not used.
  */
 import { GuestopsError } from '../errors.js';
-import type { Graph } from './client.js';
+import { toGraphError, type Graph } from './client.js';
 
 export const MARKER_EXTENSION_NAME = 'guestopsState';
 const EXTENSION_RE = /^extension_[0-9a-f]{32}_[A-Za-z0-9_]+$/i;
@@ -61,12 +61,20 @@ export function markerProperty(name: string): MarkerProperty {
  */
 export async function resolveMarkerProperty(graph: Graph, configured: string | undefined): Promise<MarkerProperty> {
   if (configured !== undefined && configured !== '') return markerProperty(configured);
-  const r = await graph.call<{ value?: { name?: string }[] }>({
+  const r = await graph.send<{ value?: { name?: string }[] }>({
     method: 'POST',
     path: '/directoryObjects/getAvailableExtensionProperties',
     body: { isSyncedFromOnPremises: false },
     idempotent: true, // a read: documented as an action, changes nothing
   });
+  if (r.status === 403) {
+    // A least-privilege plan identity (User.Read.All) may not list extensions: name it instead.
+    throw new GuestopsError(
+      'marker-property-discovery-denied',
+      `this identity may not list directory extensions (request-id ${r.requestId ?? 'unknown'}); pass --marker-property or set GUESTOPS_MARKER_PROPERTY (e.g. extension_<apply app id without dashes>_${MARKER_EXTENSION_NAME}, as printed by 'guestops setup')`,
+    );
+  }
+  if (r.status < 200 || r.status > 299) throw toGraphError(r);
   const suffix = `_${MARKER_EXTENSION_NAME}`.toLowerCase();
   const names = (r.body?.value ?? [])
     .map((p) => p?.name)

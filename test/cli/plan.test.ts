@@ -195,3 +195,22 @@ test('a static token is never sent to Microsoft Graph', async () => {
   assert.match(r.stderr, /static-token-refused/);
   assert.doesNotMatch(r.stderr + r.stdout, /secret-token-value-123/);
 });
+
+test('plan works with a read-only identity when the marker property is named', async () => {
+  const emu = await withEmulator();
+  try {
+    const cwd = demoWorkdir();
+    const denied = await guestops(emu, ['plan'], { cwd, token: 'demo-plan' });
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /marker-property-discovery-denied.*GUESTOPS_MARKER_PROPERTY/);
+    const r = await guestops(emu, ['plan', '--detailed-exitcode'], {
+      cwd,
+      token: 'demo-plan',
+      env: { GUESTOPS_MARKER_PROPERTY: 'extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState' },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual((await emu.requests()).filter(isWrite), []);
+  } finally {
+    await emu.close();
+  }
+});
