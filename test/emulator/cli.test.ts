@@ -75,6 +75,19 @@ test('--port, --seed and --no-throttle are honoured', async () => {
   }
 });
 
+test('--resource-units sets the per-app budget', async () => {
+  const emu = await startCli(['--resource-units', '2']);
+  try {
+    const get = () => fetch(`${emu.url}/v1.0/users`, { headers: { authorization: 'Bearer demo-plan' } });
+    assert.equal((await get()).status, 200);
+    const r = await get();
+    assert.equal(r.status, 429);
+    assert.ok(r.headers.get('retry-after'));
+  } finally {
+    assert.equal((await emu.stop('SIGTERM')).code, 0);
+  }
+});
+
 test('--help, bad options and a bad seed', async () => {
   const help = await runCli(['emulator', '--help']);
   assert.equal(help.code, 0);
@@ -82,6 +95,9 @@ test('--help, bad options and a bad seed', async () => {
   const bad = await runCli(['emulator', '--port', 'abc']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--port must be an integer/);
+  const ru = await runCli(['emulator', '--resource-units', '0']);
+  assert.equal(ru.code, 1);
+  assert.match(ru.stderr, /--resource-units must be a positive integer/);
   const unknown = await runCli(['emulator', '--frob']);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /unknown option '--frob'/);

@@ -5,7 +5,7 @@
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 
-const usage = `Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle]
+const usage = `Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N]
 
 Runs a local Microsoft Graph v1.0 emulator (the subset guestops uses) on 127.0.0.1 until
 interrupted (Ctrl-C / SIGTERM). The first line printed is
@@ -15,6 +15,8 @@ Options:
   --port N        TCP port (default 0: pick a free one)
   --seed FILE     tenant seed JSON (default: the bundled demo tenant matching guests/)
   --no-throttle   disable Graph's throttling model (resource units per 10 s, 150 invitations per 5 s)
+  --resource-units N        resource units per 10 s per app (default by tenant size: 3500/5000/8000)
+  --invitations-per-5s N    invitation manager limit per tenant (default 150)
   --help          show this help
 
 Graph is served under /v1.0 (tokens come from the seed, e.g. "Authorization: Bearer demo-plan");
@@ -26,10 +28,17 @@ interface EmulatorArgs {
   port: number;
   seed: string | undefined;
   throttle: boolean;
+  resourceUnits: number | undefined;
+  invitations: number | undefined;
+}
+
+function positive(flag: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new GuestopsError('usage', `${flag} must be a positive integer, got '${v}'`);
+  return Number(v);
 }
 
 function parseArgs(args: readonly string[]): EmulatorArgs {
-  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true };
+  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true, resourceUnits: undefined, invitations: undefined };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -45,6 +54,10 @@ function parseArgs(args: readonly string[]): EmulatorArgs {
       out.port = n;
     } else if (flag === '--seed') {
       out.seed = value();
+    } else if (flag === '--resource-units') {
+      out.resourceUnits = positive(flag, value());
+    } else if (flag === '--invitations-per-5s') {
+      out.invitations = positive(flag, value());
     } else if (flag === '--no-throttle' && inline === undefined) {
       out.throttle = false;
     } else {
@@ -63,7 +76,12 @@ export const command: Command = {
     const emu = await startEmulator({
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       port: opts.port,
-      throttle: opts.throttle ? {} : false,
+      throttle: opts.throttle
+        ? {
+            ...(opts.resourceUnits !== undefined ? { resourceUnitsPer10s: opts.resourceUnits } : {}),
+            ...(opts.invitations !== undefined ? { invitationsPer5s: opts.invitations } : {}),
+          }
+        : false,
     });
     process.stdout.write(`Graph emulator listening on ${emu.url}\n`);
     await new Promise<void>((resolve) => {
