@@ -1,0 +1,112 @@
+/**
+ * Rehearsal end to end: `guestops snapshot` of a live (emulated) tenant, `guestops emulator --seed`
+ * as a separate process, then plan and apply against the copy. The plan must be the same JSON as
+ * against the live tenant, the invitation emails show in the copy's message log, and the live
+ * tenant sees no write at all.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { withEmulator, type EmulatorStateView } from '../helpers/emulator.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { cliPath } from '../helpers/paths.js';
+import { ALICE, demoWorkdir, guestops, isWrite, workdir, ERIN } from '../apply/support.js';
+import { validateSeed } from '../../src/emulator/index.js';
+
+/** `guestops emulator --seed FILE` as a child process; resolves with its URL once it listens. */
+async function emulatorProcess(seed: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [cliPath, 'emulator', '--seed', seed], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /Graph emulator listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+function comparable(planJson: string): unknown {
+  const { createdAt: _c, graphUrl: _g, ...rest } = JSON.parse(planJson) as Record<string, unknown>;
+  return rest;
+}
+
+test('snapshot → emulator --seed → the same plan as live; apply rehearses with the messages it would send', async () => {
+  const live = await withEmulator();
+  try {
+    const cwd = demoWorkdir();
+    // A new guest to invite, and a member declared by mistake: the copy must block it too.
+    const extra = `guests:\n  - email: new.partner@adventure-works.example\n    invitation:\n      sendMessage: true\n  - id: ${ERIN}\n    email: erin@contoso.example\n`;
+    writeFileSync(join(cwd, 'guests', 'new.yaml'), extra);
+
+    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd });
+    assert.equal(livePlan.code, 1, livePlan.stderr); // Erin is blocked (member)
+
+    const snap = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
+    assert.equal(snap.code, 0, snap.stderr);
+    // Erin (member, declared) and Frank hold directory roles.
+    assert.match(snap.stdout, /wrote tenant\.json: 8 users, 2 role assignment\(s\), tokens rehearsal-apply, rehearsal-plan \(fake, emulator only\)/);
+    const text = readFileSync(join(cwd, 'tenant.json'), 'utf8');
+    assert.doesNotMatch(text, /demo-apply/, 'the token used to take the snapshot is never written');
+    const seed = validateSeed(JSON.parse(text));
+    assert.ok(seed.users.some((u) => u.id === ERIN), 'declared non-guest included');
+    assert.deepEqual((await live.requests()).filter(isWrite), [], 'snapshot only reads');
+
+    const copy = await emulatorProcess(join(cwd, 'tenant.json'));
+    try {
+      const copyRun = (args: string[]) =>
+        runCli([...args, '--graph-url', copy.url], { cwd, env: { GUESTOPS_TOKEN: 'rehearsal-apply', GUESTOPS_RETRY_BASE_MS: '50' } });
+      const copyPlan = await copyRun(['plan', '--format', 'json']);
+      assert.equal(copyPlan.code, 1, copyPlan.stderr);
+      assert.deepEqual(comparable(copyPlan.stdout), comparable(livePlan.stdout));
+
+      const apply = await copyRun(['apply']);
+      assert.equal(apply.code, 1, 'Erin stays blocked');
+      assert.match(apply.stdout, /2 reset\(s\), 2 profile update\(s\), 1 adoption\(s\), 1 invite\(s\)/);
+      const state = (await (await fetch(`${copy.url}/_emulator/state`)).json()) as EmulatorStateView;
+      // Every invitation email the change would send: John's reset (his file sends messages) and the new guest.
+      assert.deepEqual(
+        state.messages.map((m) => [m.to, m.resetRedemption]).sort(),
+        [['john.doe@northwind.example', true], ['new.partner@adventure-works.example', false]],
+      );
+      assert.ok(!state.messages.some((m) => m.userId === ALICE), "Alice's file does not send messages");
+    } finally {
+      await copy.stop();
+    }
+    assert.deepEqual((await live.requests()).filter(isWrite), [], 'the live tenant was never written');
+  } finally {
+    await live.close();
+  }
+});
+
+test('snapshot refuses to overwrite without --force and needs --out', async () => {
+  const live = await withEmulator();
+  try {
+    const cwd = workdir({ 'tenant.json': '{}' });
+    const r = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error snapshot-would-overwrite: tenant\.json exists; nothing was written/);
+    assert.equal(readFileSync(join(cwd, 'tenant.json'), 'utf8'), '{}');
+    const forced = await guestops(live, ['snapshot', '--out', 'tenant.json', '--force'], { cwd });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 7);
+    const none = await guestops(live, ['snapshot'], { cwd });
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /--out FILE is required/);
+  } finally {
+    await live.close();
+  }
+});
