@@ -6,12 +6,14 @@
  * 8,000 resource units per 10 s and 3,000 writes per 150 s per app + tenant, and the invitation
  * manager's 150 requests per 5 s per tenant.
  *
- * Lower bound: each bucket is a token bucket that starts full (the emulator's model of Graph's),
- * so a bucket of capacity C refilling at C per window W lets D units through no sooner than
- * max(0, D − C) · W / C. The least work a reset needs is one invitation (the reset itself) and
- * one write (recording it in the state marker), each costing one resource unit; the slowest
- * bucket sets the bound. The often-quoted "resets / 30 per s" ignores the initial burst and is
- * printed alongside as the naive bound.
+ * Lower bound, under the emulator's model of these limits: resource units and writes are token
+ * buckets that start full, so a bucket of capacity C refilling C per window W lets D units through
+ * no sooner than max(0, D − C) · W / C; the invitation manager is a sliding window (never more than
+ * N in any W), so the k-th invitation (0-based) goes no sooner than floor(k / N) · W — 1,000
+ * invitations need at least 6 full windows, 30 s. The least work a reset needs is one invitation
+ * (the reset itself) and one write recording it in the state marker (one resource unit); the
+ * slowest limit sets the bound. "resets / 30 per s" (33.3 s for 1,000) is printed alongside as the
+ * naive bound.
  */
 
 export interface ApplyBudget {
@@ -28,9 +30,9 @@ function bucketMs(demand: number, capacity: number, windowMs: number): number {
 
 export function applyLowerBoundMs(resets: number, budget: ApplyBudget = APPLY_BUDGET): number {
   return Math.max(
-    bucketMs(resets, budget.invitationsPer5s, 5_000),
+    resets > 0 ? Math.floor((resets - 1) / budget.invitationsPer5s) * 5_000 : 0,
     bucketMs(resets, budget.writesPer150s, 150_000),
-    bucketMs(2 * resets, budget.resourceUnitsPer10s, 10_000),
+    bucketMs(resets, budget.resourceUnitsPer10s, 10_000),
   );
 }
 
