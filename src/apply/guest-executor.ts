@@ -11,9 +11,13 @@
  *
  * Exactly once: a reset is only ever sent while our pending intent holds `before`; if the POST's
  * outcome is unknown (timeout, reset connection, 5xx) the user is read back — a change time that
- * moved past `before` proves Graph did the reset, so it is NOT sent again. A crash leaves the
- * intent on the user; the next plan (same run id, or after the lease) either records the reset
- * (time moved) or redoes it (time unchanged).
+ * moved past `before` proves Graph did the reset, so it is NOT sent again. A read-back that shows
+ * no reset only licenses a re-send when Graph ANSWERED (500/502/503: the request is over). With no
+ * answer at all (timeout, connection reset) or a gateway timeout (504), the request may still be
+ * running inside Graph and land after the read-back; re-sending it would reset the guest twice,
+ * so the guest is reported failed with its intent left in place. A crash leaves the intent too;
+ * the next plan (same run id, or after the lease) either records the reset (time moved) or redoes
+ * it (time unchanged). Invitations of new guests follow the same rule.
  */
 import type { ObservedUser } from '../plan/observed.js';
 import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
@@ -156,6 +160,7 @@ async function runReset(
   for (let attempt = 0; attempt < tries && !done; attempt++) {
     const t = new Date();
     let unknown: string | undefined;
+    let mayStillLand = false;
     try {
       const r = await postInvitation(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id });
       if (r.status >= 200 && r.status < 300) {
@@ -166,6 +171,7 @@ async function runReset(
       if (r.status >= 500) {
         rec.response('reset-redemption', r, false, 'outcome unknown: reading the user back');
         unknown = `HTTP ${r.status}`;
+        mayStillLand = r.status === 504;
       } else {
         rec.response('reset-redemption', r, false);
         const err = new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' });
@@ -176,6 +182,7 @@ async function runReset(
       if (!(e instanceof GraphUnreachableError)) throw e;
       rec.error('reset-redemption', e, t, { method: 'POST', path: '/invitations' });
       unknown = e.message;
+      mayStillLand = true;
     }
     // Outcome unknown: did Graph do it? The change time moves on every reset.
     const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
@@ -183,6 +190,9 @@ async function runReset(
     if (u && u.externalUserStateChangeDateTime !== before) {
       done = true;
       break;
+    }
+    if (mayStillLand) {
+      throw new GuestFailure('reset-outcome-unknown', `the reset of ${id} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; the intent stays on the user and the next apply records the reset or sends it`);
     }
     if (attempt === tries - 1) {
       throw new GuestFailure('reset-outcome-unknown', `the reset of ${id} got no clear answer (${unknown}) and the user shows no reset; the intent stays on the user and the next apply resolves it`);
@@ -213,6 +223,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
   for (let attempt = 0; attempt < tries && newId === undefined; attempt++) {
     const t = new Date();
     let unknown: string | undefined;
+    let mayStillLand = false;
     try {
       const r = await postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation });
       if (r.status >= 200 && r.status < 300 && typeof r.body?.invitedUser?.id === 'string') {
@@ -223,6 +234,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
       if (r.status >= 500 || (r.status >= 200 && r.status < 300)) {
         rec.response('invite', r, false, 'outcome unknown: looking the user up by mail');
         unknown = `HTTP ${r.status}`;
+        mayStillLand = r.status === 504;
       } else {
         rec.response('invite', r, false);
         throw new GuestFailure('invite-refused', new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' }).message);
@@ -231,11 +243,14 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
       if (!(e instanceof GraphUnreachableError)) throw e;
       rec.error('invite', e, t, { method: 'POST', path: '/invitations' });
       unknown = e.message;
+      mayStillLand = true;
     }
     const back = await rec.run('read-back', { method: 'GET', path: '/users' }, () => findUsersByMail(ctx.graph, invite.email, ctx.marker));
     const users = usersFrom(back, ctx.marker);
     if (users.length === 1) newId = users[0]!.id;
-    else if (attempt === tries - 1) {
+    else if (mayStillLand) {
+      throw new GuestFailure('invite-outcome-unknown', `the invitation of ${invite.email} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; the next plan invites it, or names the user it created`);
+    } else if (attempt === tries - 1) {
       throw new GuestFailure('invite-outcome-unknown', `the invitation of ${invite.email} got no clear answer (${unknown}); the next apply resolves it`);
     }
   }
