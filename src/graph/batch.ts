@@ -1,15 +1,18 @@
 /**
  * JSON batching (`POST /$batch`): at most 20 requests per batch, and each inner request is
- * throttled on its own — a 200 batch may carry inner 429/503/504 that the SDK never retries.
+ * throttled on its own — a 200 batch may carry inner 429/5xx that the SDK never retries.
  * guestops resends just those inner requests, after the longest inner Retry-After (or backoff),
- * up to the retry policy's limit. Only used for reads, so the batch itself is idempotent.
+ * up to the retry policy's limit. Only used for reads, so the batch itself is idempotent and an
+ * inner request is retried on exactly the statuses a top-level GET is (RETRYABLE_IDEMPOTENT):
+ * one transient inner 500 must not fail a whole plan when the same GET alone would be retried.
  */
 import type { Graph } from './client.js';
-import { parseRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { parseRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY, RETRYABLE_IDEMPOTENT, type RetryPolicy } from './retry-policy.js';
 import { GuestopsError } from '../errors.js';
+import { graphErrorFields } from './graph-error.js';
 
 export const MAX_BATCH = 20;
-const INNER_RETRYABLE = new Set([429, 503, 504]);
+const INNER_RETRYABLE: ReadonlySet<number> = RETRYABLE_IDEMPOTENT;
 
 export interface BatchGet {
   /** Relative to `/v1.0`, starting with `/`. */
@@ -20,7 +23,7 @@ export interface BatchGet {
 export interface BatchResult {
   readonly status: number;
   readonly body: unknown;
-  /** Inner request-id when Graph gives one, else the batch's. */
+  /** Inner request-id when Graph gives one (header or error body), else the batch's. */
   readonly requestId: string | null;
 }
 
@@ -73,7 +76,10 @@ export async function batchGet(
           if (told !== undefined) waitMs = Math.max(waitMs ?? 0, told);
           continue;
         }
-        results[i] = { status, body: inner?.body ?? null, requestId: header(inner?.headers, 'request-id') ?? r.requestId };
+        // Graph's inner answers rarely carry a request-id header; an inner error names its own
+        // request in `error.innerError` — the id support needs, not the enclosing batch's.
+        const innerId = header(inner?.headers, 'request-id') ?? graphErrorFields(inner?.body).innerRequestId;
+        results[i] = { status, body: inner?.body ?? null, requestId: innerId ?? r.requestId };
       }
     }
     if (retry.length > 0) {
