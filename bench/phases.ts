@@ -4,17 +4,20 @@
  * phase checks that guestops computed what the generator expects before reporting a time, so a
  * fast wrong answer can never pass as a result.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
 import { APPLY_BUDGET, applyLowerBoundMs, naiveLowerBoundMs } from './apply-budget.js';
 import { requestLog, resetLog, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
-import { runPerGuestBaseline } from './per-guest-baseline.js';
+import type { BaselineResult } from './per-guest-baseline.js';
 import type { ApplyNotes, ApplyResult, PlanNotes, PlanResult, ValidateResult } from './results.js';
-import { runGuestops, type ChildRun } from './run-child.js';
+import { runGuestops, runMeasured, type ChildRun } from './run-child.js';
 import { generateScenario, realisticMix, resetOnlyMix, type ExpectedSummary } from './tenant-generator.js';
+
+const baselineEntry = join(dirname(fileURLToPath(import.meta.url)), 'baseline-child.js');
 
 function scratch(name: string): string {
   return mkdtempSync(join(tmpdir(), `guestops-bench-${name}-`));
@@ -43,36 +46,54 @@ function checkPlanOutput(run: ChildRun, expected: ExpectedSummary, what: string)
   }
 }
 
-export async function measurePlan(guests: number, options: { baseline: boolean }): Promise<{ result: PlanResult; notes: PlanNotes }> {
+export async function measurePlan(guests: number, options: { baseline: boolean; repeat: number }): Promise<{ result: PlanResult; notes: PlanNotes }> {
   const scenario = generateScenario({ guests, mix: realisticMix(guests) });
   const root = writeGuestTree(scratch(`plan-${guests}`), scenario.files);
   const emu = await startEmulator({ seed: scenario.seed, throttle: false });
   try {
-    await resetLog(emu.url);
-    // This process does nothing but serve the emulator while the child runs: its CPU is the emulator's.
-    const cpu0 = process.cpuUsage();
-    const run = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
-    const cpu = process.cpuUsage(cpu0);
-    checkPlanOutput(run, scenario.expected, `plan at ${guests} guests`);
-    const log = await requestLog(emu.url);
-    const written = writes(log);
-    if (written.length > 0) throw new Error(`plan at ${guests} guests sent ${written.length} write(s), e.g. ${written[0]!.method} ${written[0]!.path}`);
-    const requests = topLevel(log).length;
+    // Each plan runs `repeat` times and the median (by wall time) is reported: the machine may be
+    // shared, and one run can land on someone else's burst. Every run is checked, and every run
+    // must cost the same requests.
+    const runs: { run: ChildRun; emulatorCpuMs: number; requests: number }[] = [];
+    for (let i = 0; i < options.repeat; i++) {
+      await resetLog(emu.url);
+      // This process does nothing but serve the emulator while the child runs: its CPU is the emulator's.
+      const cpu0 = process.cpuUsage();
+      const run = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
+      const cpu = process.cpuUsage(cpu0);
+      checkPlanOutput(run, scenario.expected, `plan at ${guests} guests`);
+      const log = await requestLog(emu.url);
+      const written = writes(log);
+      if (written.length > 0) throw new Error(`plan at ${guests} guests sent ${written.length} write(s), e.g. ${written[0]!.method} ${written[0]!.path}`);
+      runs.push({ run, emulatorCpuMs: (cpu.user + cpu.system) / 1000, requests: topLevel(log).length });
+    }
+    const requests = runs[0]!.requests;
+    if (runs.some((r) => r.requests !== requests)) throw new Error(`plan at ${guests} guests made ${runs.map((r) => r.requests).join(' / ')} requests in repeated runs`);
+    const median = [...runs].sort((a, b) => a.run.wallMs - b.run.wallMs)[Math.floor(runs.length / 2)]!;
+    const { run } = median;
 
     let baselineRequests = NaN;
     let baselineWallMs = NaN;
     if (options.baseline) {
       await resetLog(emu.url);
-      const base = await runPerGuestBaseline(emu.url, scenario.planToken, scenario.declared, scenario.markerProperty);
+      const identities = join(root, 'identities.json');
+      writeFileSync(identities, JSON.stringify(scenario.declared));
+      const child = await runMeasured(baselineEntry, [emu.url, identities, scenario.markerProperty], {
+        cwd: root,
+        env: { BENCH_TOKEN: scenario.planToken },
+        timeoutMs: 600_000,
+      });
+      if (child.code !== 0) throw new Error(`baseline at ${guests} guests failed (exit ${child.code}):\n${child.stderr.slice(-2000)}`);
+      const base = JSON.parse(child.stdout) as BaselineResult;
       const expectedMissing = realisticMix(guests).blockedNotFound;
       if (base.notFound !== expectedMissing) throw new Error(`baseline at ${guests}: ${base.notFound} users not found, expected ${expectedMissing}`);
       baselineRequests = topLevel(await requestLog(emu.url)).length;
-      baselineWallMs = base.wallMs;
+      baselineWallMs = child.wallMs; // spawn to exit, like the plan figure
       await resetLog(emu.url);
     }
     return {
       result: { guests, requests, baselineRequests, wallMs: run.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb },
-      notes: { guests, emulatorCpuMs: (cpu.user + cpu.system) / 1000, files: scenario.files.length },
+      notes: { guests, emulatorCpuMs: median.emulatorCpuMs, files: scenario.files.length },
     };
   } finally {
     await emu.close();
@@ -80,16 +101,21 @@ export async function measurePlan(guests: number, options: { baseline: boolean }
   }
 }
 
-export async function measureValidate(guests: number, files: number): Promise<ValidateResult> {
+export async function measureValidate(guests: number, files: number, repeat: number): Promise<ValidateResult> {
   const scenario = generateScenario({ guests, mix: realisticMix(guests), guestsPerFile: Math.ceil(guests / files) });
   const root = writeGuestTree(scratch(`validate-${guests}`), scenario.files);
   try {
-    const run = await runGuestops(['validate', '--dir', 'guests'], { cwd: root, env: {} });
-    const m = /(\d+) files?, (\d+) guests?: valid/.exec(run.stdout);
-    if (run.code !== 0 || !m || Number(m[1]) !== scenario.files.length || Number(m[2]) !== guests) {
-      throw new Error(`validate: expected "${scenario.files.length} files, ${guests} guests: valid", got exit ${run.code}: ${run.stdout}${run.stderr.slice(-2000)}`);
+    const walls: number[] = [];
+    for (let i = 0; i < repeat; i++) {
+      const run = await runGuestops(['validate', '--dir', 'guests'], { cwd: root, env: {} });
+      const m = /(\d+) files?, (\d+) guests?: valid/.exec(run.stdout);
+      if (run.code !== 0 || !m || Number(m[1]) !== scenario.files.length || Number(m[2]) !== guests) {
+        throw new Error(`validate: expected "${scenario.files.length} files, ${guests} guests: valid", got exit ${run.code}: ${run.stdout}${run.stderr.slice(-2000)}`);
+      }
+      walls.push(run.wallMs);
     }
-    return { guests, files: scenario.files.length, wallMs: run.wallMs };
+    // Median of the runs, as for plan.
+    return { guests, files: scenario.files.length, wallMs: walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)]! };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -35,12 +35,24 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
-export async function runGuestops(args: readonly string[], options: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<ChildRun> {
+export interface ChildOptions {
+  readonly cwd: string;
+  readonly env: Record<string, string>;
+  readonly timeoutMs?: number;
+}
+
+/** The guestops CLI as a child: `guestops <args>`. */
+export function runGuestops(args: readonly string[], options: ChildOptions): Promise<ChildRun> {
+  return runMeasured(cliPath, args, options);
+}
+
+/** Any Node entry point as a measured child. */
+export async function runMeasured(entry: string, args: readonly string[], options: ChildOptions): Promise<ChildRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'guestops-bench-usage-'));
   const usageFile = join(scratch, 'usage.json');
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', usageModule, cliPath, ...args], {
+    const child = spawn(process.execPath, ['--import', usageModule, entry, ...args], {
       cwd: options.cwd,
       env: childEnv({ ...options.env, BENCH_USAGE_FILE: usageFile }),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +74,7 @@ export async function runGuestops(args: readonly string[], options: { cwd: strin
     try {
       usage = JSON.parse(readFileSync(usageFile, 'utf8')) as typeof usage;
     } catch {
-      throw new Error(`guestops ${args[0] ?? ''} exited (${code}) without reporting its resource usage:\n${stderr.slice(-2000)}`);
+      throw new Error(`${entry} ${args[0] ?? ''} exited (${code}) without reporting its resource usage:\n${stderr.slice(-2000)}`);
     }
     return {
       code,

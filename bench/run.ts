@@ -7,6 +7,7 @@
  *   --baseline-max N           run the per-guest baseline only up to N guests (default: all sizes)
  *   --validate 10000/200       guests/files for the validation measurement
  *   --apply 1000/10000         resets / managed guests in the apply tenant
+ *   --repeat N                 runs of each plan and validate measurement; the median is reported (default 3)
  *   --out FILE                 results file (default bench/results.json)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       'baseline-max': { type: 'string' },
       validate: { type: 'string', default: '10000/200' },
       apply: { type: 'string', default: '1000/10000' },
+      repeat: { type: 'string', default: '3' },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
     },
   });
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
   const baselineMax = values['baseline-max'] === undefined ? Infinity : Number(values['baseline-max']);
   const [validateGuests, validateFiles] = pair(values.validate!, 'validate');
   const [applyResets, applyTenant] = pair(values.apply!, 'apply');
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
   const t0 = performance.now();
   const log = (s: string) => process.stderr.write(`bench [${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}\n`);
 
@@ -46,12 +50,12 @@ async function main(): Promise<void> {
   const planNotes: PlanNotes[] = [];
   for (const n of sizes) {
     log(`plan at ${n.toLocaleString('en-US')} guests${n <= baselineMax ? ' + per-guest baseline' : ''}`);
-    const { result, notes } = await measurePlan(n, { baseline: n <= baselineMax });
+    const { result, notes } = await measurePlan(n, { baseline: n <= baselineMax, repeat });
     plan.push(result);
     planNotes.push(notes);
   }
   log(`validate ${validateGuests.toLocaleString('en-US')} guests in ${validateFiles} files`);
-  const validate = await measureValidate(validateGuests, validateFiles);
+  const validate = await measureValidate(validateGuests, validateFiles, repeat);
   log(`apply ${applyResets.toLocaleString('en-US')} resets under throttling`);
   const { result: apply, notes: applyNotes } = await measureApply(applyResets, applyTenant);
 
