@@ -1,0 +1,177 @@
+/**
+ * Property test against the REAL emulator and the real CLI (test/plan has the in-memory one):
+ * for a small random tenant and a random guests/ tree written to a temporary folder,
+ *   - `plan` sends no write (the emulator's request log);
+ *   - `plan` is deterministic: the same JSON twice (but for its creation time);
+ *   - `apply` then `plan`: no actions left, and exactly the guests blocked before are blocked
+ *     after, with the same codes (blocked stays blocked, nothing blocked is touched).
+ * Few runs (each is four CLI processes), random seeds; fast-check prints the seed of a failure.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { demoSeed, withEmulator, type Seed } from '../helpers/emulator.js';
+import { emailHash, formatMarker } from '../../src/plan/marker.js';
+import { MARKER, guestops, isWrite, workdir } from '../apply/support.js';
+
+const RUNS = Number(process.env['GUESTOPS_PROPERTY_RUNS'] ?? 10);
+
+interface SlotUser {
+  readonly userType: 'Guest' | 'Member';
+  readonly mail: number;
+  readonly otherMails: readonly number[];
+  readonly marker: null | { readonly g: number; readonly e: number };
+}
+interface Declaration {
+  readonly by: 'id' | 'upn' | 'email';
+  readonly email: number;
+  readonly generation: number | undefined;
+  readonly otherMails: readonly number[] | undefined;
+  readonly file: number;
+}
+interface Slot {
+  readonly user: SlotUser | null;
+  readonly declared: Declaration | null;
+  /** An undeclared user also carries this slot's first address. */
+  readonly stranger: boolean;
+}
+
+const id = (i: number) => `bbbbbbbb-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const strangerId = (i: number) => `cccccccc-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const upn = (i: number) => `p${i}_old.example#EXT#@contoso.onmicrosoft.com`;
+/** Each slot draws from its own pool of three addresses (distinct declarations do not collide). */
+const email = (i: number, k: number) => `p${i}${'abc'[k]}@d${i}.example`;
+const FILES = ['guests/a.yaml', 'guests/team/b.yml'];
+
+const pick = fc.integer({ min: 0, max: 2 });
+const slotArb: fc.Arbitrary<Slot> = fc.record({
+  user: fc.option(
+    fc.record({
+      userType: fc.constantFrom<'Guest' | 'Member'>('Guest', 'Guest', 'Guest', 'Member'),
+      mail: pick,
+      otherMails: fc.uniqueArray(pick, { maxLength: 3 }),
+      marker: fc.option(fc.record({ g: fc.integer({ min: 0, max: 2 }), e: pick }), { nil: null }),
+    }),
+    { nil: null, freq: 4 },
+  ),
+  declared: fc.option(
+    fc.record({
+      by: fc.constantFrom<'id' | 'upn' | 'email'>('id', 'id', 'upn', 'email'),
+      email: pick,
+      generation: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+      otherMails: fc.option(fc.uniqueArray(pick, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      file: fc.integer({ min: 0, max: FILES.length - 1 }),
+    }),
+    { nil: null, freq: 6 },
+  ),
+  stranger: fc.boolean(),
+});
+
+function seedFor(slots: readonly Slot[]): Seed {
+  const seed = demoSeed();
+  const marker = MARKER;
+  const users: Record<string, unknown>[] = [];
+  slots.forEach((s, i) => {
+    if (s.user) {
+      const u = s.user;
+      users.push({
+        id: id(i),
+        displayName: `Person ${i}`,
+        userPrincipalName: upn(i),
+        mail: email(i, u.mail),
+        otherMails: u.otherMails.map((k) => email(i, k)),
+        userType: u.userType,
+        creationType: u.userType === 'Guest' ? 'Invitation' : null,
+        externalUserState: u.userType === 'Guest' ? 'Accepted' : null,
+        externalUserStateChangeDateTime: u.userType === 'Guest' ? '2026-03-02T10:15:00Z' : null,
+        identities: [],
+        ...(u.marker ? { [marker]: formatMarker({ generation: u.marker.g, emailHash: emailHash(email(i, u.marker.e)), appliedAt: '2026-01-01T00:00:00Z' }) } : {}),
+      });
+    }
+    if (s.stranger) {
+      users.push({
+        id: strangerId(i),
+        displayName: `Stranger ${i}`,
+        userPrincipalName: `s${i}_else.example#EXT#@contoso.onmicrosoft.com`,
+        mail: `s${i}@else.example`,
+        otherMails: [email(i, 0)],
+        userType: 'Guest',
+        creationType: 'Invitation',
+        externalUserState: 'Accepted',
+        externalUserStateChangeDateTime: '2026-03-02T10:15:00Z',
+        identities: [],
+      });
+    }
+  });
+  return { ...seed, users, roleAssignments: [] } as unknown as Seed;
+}
+
+function filesFor(slots: readonly Slot[]): Record<string, string> {
+  const bodies = FILES.map(() => [] as string[]);
+  slots.forEach((s, i) => {
+    const d = s.declared;
+    if (!d) return;
+    const lines = [
+      d.by === 'id' ? `  - id: ${id(i)}` : d.by === 'upn' ? `  - upn: "${upn(i)}"` : `  - email: ${email(i, d.email)}`,
+      ...(d.by !== 'email' ? [`    email: ${email(i, d.email)}`] : []),
+      ...(d.generation !== undefined ? [`    generation: ${d.generation}`] : []),
+      ...(d.otherMails !== undefined ? [`    otherMails: [${d.otherMails.map((k) => email(i, k)).join(', ')}]`] : []),
+    ];
+    bodies[d.file]!.push(...lines);
+  });
+  const files: Record<string, string> = {};
+  FILES.forEach((f, n) => (files[f] = bodies[n]!.length ? `guests:\n${bodies[n]!.join('\n')}\n` : 'guests: []\n'));
+  return files;
+}
+
+interface JsonPlan {
+  createdAt?: string;
+  guests: { key: string; actions: { type: string }[]; blocked?: { code: string } }[];
+}
+
+const blockedOf = (p: JsonPlan) => p.guests.filter((g) => g.blocked).map((g) => `${g.key} ${g.blocked!.code}`).sort();
+
+test('real emulator: plan never writes and is deterministic; apply then plan leaves nothing but the same blocks', async (t) => {
+  const seen = new Map<string, number>();
+  await fc.assert(
+    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), async (slots) => {
+      const files = filesFor(slots);
+      const emu = await withEmulator({ seed: seedFor(slots) });
+      try {
+        const cwd = workdir(files);
+        const context = `files:\n${Object.entries(files).map(([f, t]) => `${f}:\n${t}`).join('')}`;
+        const first = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+        const second = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+        assert.notEqual(first.code, null, first.stderr);
+        assert.ok(first.code === 0 || first.code === 1, `${context}\n${first.stderr}`);
+        assert.ok(first.stdout.startsWith('{'), `${context}\nplan printed no JSON: ${first.stderr}`);
+        const a = JSON.parse(first.stdout) as JsonPlan;
+        for (const g of a.guests) for (const k of g.blocked ? [`blocked ${g.blocked.code}`] : g.actions.map((x) => x.type)) seen.set(k, (seen.get(k) ?? 0) + 1);
+        const b = JSON.parse(second.stdout) as JsonPlan;
+        delete a.createdAt;
+        delete b.createdAt;
+        assert.deepEqual(b, a, `${context}\nplan is not deterministic`);
+        assert.equal(second.code, first.code);
+        assert.deepEqual((await emu.requests()).filter(isWrite), [], `${context}\nplan wrote to the tenant`);
+
+        const apply = await guestops(emu, ['apply', '--max-resets', '100'], { cwd });
+        const blocked = blockedOf(a);
+        assert.equal(apply.code, blocked.length > 0 ? 1 : 0, `${context}\n${apply.stdout}\n${apply.stderr}`);
+        const after = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+        const c = JSON.parse(after.stdout) as JsonPlan;
+        assert.deepEqual(c.guests.filter((g) => !g.blocked && g.actions.length > 0).map((g) => g.key), [], `${context}\nchanges left after apply:\n${after.stdout}`);
+        assert.deepEqual(blockedOf(c), blocked, `${context}\nthe blocked guests changed`);
+        // Nothing blocked was written to: only users of guests with actions were touched.
+        const touched = new Set((await emu.requests()).filter(isWrite).map((e) => e.path.split('/').pop()));
+        for (const g of a.guests.filter((x) => x.blocked)) {
+          const slot = slots.findIndex((_, i) => g.key === id(i) || g.key === upn(i));
+          if (slot >= 0) assert.ok(!touched.has(id(slot)), `${context}\nblocked ${g.key} was written to`);
+        }
+      } finally {
+        await emu.close();
+      }
+    }),
+    { numRuns: RUNS },
+  );
+  t.diagnostic(`planned across ${RUNS} tenants: ${[...seen].sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+});
