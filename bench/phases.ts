@@ -156,7 +156,7 @@ export async function measureApply(resets: number, tenantGuests: number): Promis
       process.stderr.write(`bench: warning: ${perUser.size} guests were reset, ${resets} planned (${failed} failed)\n`);
     }
     const invitationPosts = log.filter((e) => e.method === 'POST' && /\/invitations$/i.test(e.path)).length;
-    const notesBase = { naiveLowerBoundMs: naiveLowerBoundMs(resets), invitationPosts, writes: writes(log).length, totalRequests: topLevel(log).length };
+    const notesBase = { naiveLowerBoundMs: naiveLowerBoundMs(resets), invitationPosts, writes: log.filter((e) => e.method === 'PATCH').length, totalRequests: topLevel(log).length };
 
     // Level-triggered check: after apply, plan must find nothing left to do.
     const again = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });

@@ -62,6 +62,7 @@ export interface PlanNotes {
 export interface ApplyNotes {
   readonly naiveLowerBoundMs: number;
   readonly invitationPosts: number;
+  /** PATCH /users (profile + intent, final marker). */
   readonly writes: number;
   readonly totalRequests: number;
   readonly converged: boolean;
@@ -153,7 +154,7 @@ export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], a
   parts.push('apply under throttling (8,000 RU/10 s, 3,000 writes/150 s, invitations 150/5 s)');
   parts.push(
     table(
-      ['resets', 'elapsed', 'lower bound', 'ratio', 'naive bound', '429s', 'failed', 'duplicated', 'POST /invitations', 'writes', 'requests', 're-plan clean'],
+      ['resets', 'elapsed', 'lower bound', 'ratio', 'naive bound', '429s', 'failed', 'duplicated', 'POST /invitations', 'PATCH /users', 'requests', 're-plan clean'],
       [[
         fmt(a.resets), secs(a.elapsedMs), secs(a.lowerBoundMs), `${(a.elapsedMs / a.lowerBoundMs).toFixed(2)}x`, secs(applyNotes.naiveLowerBoundMs),
         fmt(a.throttled), fmt(a.failed), fmt(a.duplicated), fmt(applyNotes.invitationPosts), fmt(applyNotes.writes), fmt(applyNotes.totalRequests),
