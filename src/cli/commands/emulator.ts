@@ -68,7 +68,7 @@ function parseArgs(args: readonly string[]): EmulatorArgs {
 }
 
 export const command: Command = {
-  summary: 'run the local Graph emulator (demo tenant) on 127.0.0.1',
+  summary: 'Run the local Graph emulator (demo tenant) on 127.0.0.1',
   usage,
   async run(args) {
     const opts = parseArgs(args);

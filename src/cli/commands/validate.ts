@@ -32,7 +32,7 @@ function plural(n: number, word: string): string {
 }
 
 export const command: Command = {
-  summary: 'check guests/*.yaml against the schema and rules (no tenant needed)',
+  summary: 'Check guests/*.yaml against the schema and rules (no tenant needed)',
   usage,
   async run(args) {
     let dir: string;
