@@ -29,9 +29,6 @@ Credentials: GUESTOPS_TOKEN (static bearer, non-Microsoft endpoints only, e.g. t
 Tuning (env): GUESTOPS_MAX_RETRIES, GUESTOPS_RETRY_MAX_WAIT_MS, GUESTOPS_HTTP_TIMEOUT_MS,
   GUESTOPS_INVITATION_RATE (default 150/5s).`;
 
-/** The demo emulator's token with write permissions (fake; only valid against the emulator). */
-export const EMULATOR_DEMO_TOKEN = 'demo-apply';
-
 /**
  * `--emulator` takes an optional value, which parseArgs cannot express: a bare `--emulator`
  * (last, or followed by another option) becomes `--emulator=` (empty = demo seed).
@@ -76,12 +73,18 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   if (usingEmulator) {
     if (flags['graph-url'] !== undefined) throw new GuestopsError('usage', '--emulator and --graph-url cannot be combined');
     const emu = await import('../emulator/index.js');
-    const seed = flags.emulator === '' ? emu.demoSeedPath : flags.emulator!;
+    const seedPath = flags.emulator === '' ? emu.demoSeedPath : flags.emulator!;
+    const seed = emu.loadSeedFile(seedPath);
     const started = await emu.startEmulator({ seed, port: 0 });
     close = () => started.close();
     graphUrl = resolveGraphUrl(started.url, {});
-    connEnv = { ...env, GUESTOPS_TOKEN: env['GUESTOPS_TOKEN'] || EMULATOR_DEMO_TOKEN };
-    stderr.write(`guestops: using the local Graph emulator at ${graphUrl} (${flags.emulator === '' ? 'demo tenant' : `seed ${seed}`}); nothing is sent to Microsoft\n`);
+    const token = env['GUESTOPS_TOKEN'] || emu.writerToken(seed);
+    if (!token) {
+      await close();
+      throw new GuestopsError('usage', `seed ${seedPath} has no token allowed to write users and invite; set GUESTOPS_TOKEN to one of its tokens`);
+    }
+    connEnv = { ...env, GUESTOPS_TOKEN: token };
+    stderr.write(`guestops: using the local Graph emulator at ${graphUrl} (${flags.emulator === '' ? 'demo tenant' : `seed ${seedPath}`}); nothing is sent to Microsoft\n`);
   } else {
     graphUrl = resolveGraphUrl(flags['graph-url'], env);
   }

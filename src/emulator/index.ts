@@ -53,6 +53,18 @@ function packageRoot(): string {
 /** Absolute path of the demo tenant seed (from the package root, so it works from dist/ too). */
 export const demoSeedPath: string = join(packageRoot(), 'src', 'emulator', 'demo', 'tenant.json');
 
+/**
+ * The seed's token a user most likely wants for `--emulator SEED`: one that may reset guests
+ * (User.ReadWrite.All and User.Invite.All), app-only first, as CI's apply identity is. A snapshot
+ * written by `guestops snapshot` has `rehearsal-apply`; the demo tenant has `demo-apply`.
+ */
+export function writerToken(seed: Seed): string | undefined {
+  const writers = Object.entries(seed.tokens).filter(
+    ([, t]) => t.permissions.includes('User.ReadWrite.All') && t.permissions.includes('User.Invite.All'),
+  );
+  return (writers.find(([, t]) => t.kind === 'app') ?? writers[0])?.[0];
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seed = resolveSeed(options.seed ?? demoSeedPath);
   const server = new EmulatorServer({

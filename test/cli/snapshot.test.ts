@@ -65,6 +65,12 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     assert.ok(seed.users.some((u) => u.id === ERIN), 'declared non-guest included');
     assert.deepEqual((await live.requests()).filter(isWrite), [], 'snapshot only reads');
 
+    // The shortest rehearsal: `--emulator SEED` picks the snapshot's own write token.
+    const inProcess = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd });
+    assert.equal(inProcess.code, 1, inProcess.stderr);
+    assert.match(inProcess.stderr, /using the local Graph emulator .*seed tenant\.json/);
+    assert.deepEqual(comparable(inProcess.stdout), comparable(livePlan.stdout));
+
     const copy = await emulatorProcess(join(cwd, 'tenant.json'));
     try {
       const copyRun = (args: string[]) =>
