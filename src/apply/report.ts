@@ -3,7 +3,7 @@
  * operator (or Microsoft support) can trace exactly what was sent. Written as JSON by `--report`,
  * summarised as markdown for the Actions job summary. Never holds a token or a header.
  */
-import type { ActionType, Blocked } from '../plan/types.js';
+import type { ActionType, GuestPlan } from '../plan/types.js';
 
 export type StepName =
   | 'update-profile'
@@ -31,16 +31,10 @@ export interface StepReport {
 
 export type GuestOutcome = 'applied' | 'failed' | 'blocked';
 
-export interface GuestReport {
-  readonly key: string;
-  readonly id: string | null;
-  readonly upn: string | null;
-  readonly email: string;
-  readonly file: string;
-  readonly line: number;
+/** A planned guest as it came out: its identity from the plan, then what happened. */
+export interface GuestReport extends Pick<GuestPlan, 'key' | 'id' | 'upn' | 'email' | 'file' | 'line' | 'blocked'> {
   readonly actions: readonly ActionType[];
   readonly outcome: GuestOutcome;
-  readonly blocked?: Blocked;
   readonly error?: { readonly code: string; readonly message: string };
   readonly steps: readonly StepReport[];
   readonly ms: number;

@@ -89,7 +89,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     graphUrl = resolveGraphUrl(flags['graph-url'], env);
   }
   try {
-    const creds = resolveCredentials(graphUrl, connEnv);
+    const creds = await resolveCredentials(graphUrl, connEnv);
     const graph = createGraph({ graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env) });
     const markerProperty = flags['marker-property'] ?? (env['GUESTOPS_MARKER_PROPERTY'] || undefined);
     return { graph, graphUrl, markerProperty, credentialSource: creds.source, emulator: usingEmulator, close };

@@ -69,17 +69,17 @@ test('OData strings are escaped and query values percent-encoded', () => {
   assert.equal(q, "/users?$filter=mail%20eq%20'a%2Bb%26c%23d%40x.example'");
 });
 
-test('endpoint and credential choice: a static token only for non-Microsoft hosts', () => {
+test('endpoint and credential choice: a static token only for non-Microsoft hosts', async () => {
   assert.equal(resolveGraphUrl(undefined, {}), 'https://graph.microsoft.com');
   assert.equal(resolveGraphUrl('http://127.0.0.1:8080/v1.0/', {}), 'http://127.0.0.1:8080');
   assert.equal(resolveGraphUrl(undefined, { GUESTOPS_GRAPH_URL: 'http://localhost:9' }), 'http://localhost:9');
   assert.throws(() => resolveGraphUrl('ftp://x', {}), /graph-url-invalid|must be http/);
   assert.equal(isMicrosoftGraphHost('https://graph.microsoft.com'), true);
   assert.equal(isMicrosoftGraphHost('http://127.0.0.1:1'), false);
-  assert.equal(resolveCredentials('http://127.0.0.1:1', { GUESTOPS_TOKEN: 't' }).source, 'static-token');
-  assert.throws(
+  assert.equal((await resolveCredentials('http://127.0.0.1:1', { GUESTOPS_TOKEN: 't' })).source, 'static-token');
+  await assert.rejects(
     () => resolveCredentials('https://graph.microsoft.com', { GUESTOPS_TOKEN: 'super-secret' }),
     (e: Error) => /GUESTOPS_TOKEN is only accepted/.test(e.message) && !e.message.includes('super-secret'),
   );
-  assert.equal(resolveCredentials('https://graph.microsoft.com', {}).source, 'azure-default');
+  assert.equal((await resolveCredentials('https://graph.microsoft.com', {})).source, 'azure-default');
 });
