@@ -27,7 +27,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const max = Math.min(options.maxChars ?? DEFAULT_MAX, GITHUB_COMMENT_LIMIT);
   const head: string[] = [`### ${escapeHtml(options.title ?? 'guestops plan')}`, ''];
   if (plan.guests.length === 0) {
-    head.push(`**No changes.** guests/ matches the tenant (${plan.summary.unchanged} guest${plan.summary.unchanged === 1 ? '' : 's'} unchanged).`);
+    head.push(`**No changes.** The tenant matches the declared guests (${plan.summary.unchanged} guest${plan.summary.unchanged === 1 ? '' : 's'} unchanged).`);
     return head.join('\n') + '\n';
   }
   const s = plan.summary;

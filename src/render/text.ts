@@ -34,7 +34,7 @@ const INDENT = '    ';
 
 export function renderText(plan: Plan, options: TextOptions): string {
   const p = options.color ? COLOR : PLAIN;
-  if (plan.guests.length === 0) return `${p.green('No changes.')} guests/ matches the tenant.\n`;
+  if (plan.guests.length === 0) return `${p.green('No changes.')} The tenant matches the declared guests.\n`;
   const out: string[] = [];
   const changing = plan.guests.filter((g) => g.blocked === undefined).length;
   out.push(`guestops will change ${changing} guest${changing === 1 ? '' : 's'}${plan.summary.blocked > 0 ? ` and skip ${plan.summary.blocked} blocked` : ''} (caller: ${plan.caller.kind === 'app' ? 'app-only' : 'delegated'}):`, '');
@@ -113,5 +113,5 @@ export function summaryLine(plan: Plan, p: Palette = PLAIN): string {
   const s = plan.summary;
   const records = s.markerRecords > 0 ? `, ${s.markerRecords} marker record${s.markerRecords === 1 ? '' : 's'}` : '';
   const blocked = s.blocked > 0 ? p.red(`${s.blocked} blocked`) : `${s.blocked} blocked`;
-  return `${p.bold('Plan:')} ${s.resets} to reset, ${s.profileUpdates} profile updates, ${s.adoptions} to adopt, ${s.invites} to invite${records}, ${blocked}, ${s.unchanged} unchanged.`;
+  return `${p.bold('Plan:')} ${s.resets} to reset, ${s.profileUpdates} profile update${s.profileUpdates === 1 ? '' : 's'}, ${s.adoptions} to adopt, ${s.invites} to invite${records}, ${blocked}, ${s.unchanged} unchanged.`;
 }

@@ -30,7 +30,7 @@ test('summary table first, blocked guests unfolded, details folded', () => {
 
 test('no changes', () => {
   const plan = buildPlan(desired(guest({ id: ID })), tenant([user({ marker: marker(0, 'ann@new.example') })]), NOW);
-  assert.equal(renderMarkdown(plan), '### guestops plan\n\n**No changes.** guests/ matches the tenant (1 guest unchanged).\n');
+  assert.equal(renderMarkdown(plan), '### guestops plan\n\n**No changes.** The tenant matches the declared guests (1 guest unchanged).\n');
 });
 
 /** Splits a GFM table row on its unescaped pipes (what GitHub does before parsing cells). */

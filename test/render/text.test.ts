@@ -26,7 +26,7 @@ test('each guest with its file:line, property changes as unified diffs one addre
 
 test('no changes', () => {
   const plan = buildPlan(desired(guest({ id: ID })), tenant([user({ marker: marker(0, 'ann@new.example') })]), { now: new Date(0), leaseSeconds: 900 });
-  assert.equal(renderText(plan, { color: false }), 'No changes. guests/ matches the tenant.\n');
+  assert.equal(renderText(plan, { color: false }), 'No changes. The tenant matches the declared guests.\n');
 });
 
 test('only blocked guests is not "No changes"', () => {
@@ -66,4 +66,13 @@ test('control characters from the tenant never reach the terminal', () => {
   const out = renderText(plan, { color: false });
   assert.doesNotMatch(out, /\u001b/);
   assert.match(out, /-evil\\u001b\[2J@x\.example/);
+});
+
+test('one profile update is singular in the closing line', () => {
+  const plan = buildPlan(
+    desired(guest({ id: ID, otherMails: ['ann@new.example'] })),
+    tenant([user({ otherMails: [], marker: marker(0, 'ann@new.example') })]),
+    { now: new Date(0), leaseSeconds: 900 },
+  );
+  assert.match(renderText(plan, { color: false }), /Plan: 0 to reset, 1 profile update, 0 to adopt/);
 });
