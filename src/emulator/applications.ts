@@ -126,5 +126,12 @@ export function getAvailableExtensionProperties(ctx: HandlerContext): GraphRespo
   const all = [...ctx.tenant.extensions.values()];
   // All emulated extensions are cloud ones: filtering on isSyncedFromOnPremises=true yields none.
   const value = synced === true ? [] : all.map(extensionJson);
-  return { status: 200, body: { '@odata.context': metadata(ctx, 'Collection(microsoft.graph.extensionProperty)'), value } };
+  // Context and item shape of the example in directoryobject-getavailableextensionproperties.md.
+  return {
+    status: 200,
+    body: {
+      '@odata.context': metadata(ctx, 'Collection(extensionProperty)'),
+      value: value.map((ep) => ({ '@odata.type': '#microsoft.graph.extensionProperty', ...ep })),
+    },
+  };
 }

@@ -108,6 +108,8 @@ export async function runBatch(
     }
     let result: Record<string, unknown>;
     if (failedDependency) {
+      // json-batching.md documents only the status (424 Failed Dependency); the body's code and
+      // message are our guess.
       result = {
         id: item.id,
         status: 424,

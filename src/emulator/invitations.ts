@@ -120,9 +120,10 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
       .filter((m): m is string => typeof m === 'string')
       .map((m) => m.toLowerCase());
     if (!addresses.includes(email.toLowerCase())) {
-      // Wording reported in azure-docs issues #71825 / #86773.
+      // Wording reported in azure-docs issues #71825 / #86773 (and msgraph-beta-sdk-dotnet #394),
+      // with the service's typographic apostrophes (U+2019) kept as the service sends them.
       throw badRequest(
-        "The email you're using to invite this user doesn't match any emails on the user object. Please add this email to the user object and try again.",
+        'The email you\u2019re using to invite this user doesn\u2019t match any emails on the user object. Please add this email to the user object and try again.',
         'BadRequest',
       );
     }

@@ -5,7 +5,7 @@
  * a different query is refused instead of returning the wrong page.
  */
 import { createHash } from 'node:crypto';
-import { badRequest } from './graph-error.js';
+import { badRequest, unsupportedQuery } from './graph-error.js';
 import type { HandlerContext, Query } from './context.js';
 
 function queryHash(q: Query): string {
@@ -34,15 +34,20 @@ export function nextLink(ctx: HandlerContext, nextPos: number): string {
   return `${ctx.origin}${ctx.path}?${pairs.join('&')}`;
 }
 
-/** `$top`: an integer 1..max, or Graph's "Invalid page size specified" 400. */
+/**
+ * `$top`: an integer 1..max, or Graph's "Invalid page size specified" 400. The code is
+ * `Request_UnsupportedQuery`, as the directory answers `$top=1000` (quoted verbatim in
+ * Steampipe Microsoft 365 / Azure AD plugin sources: "400 with OData error: Request_UnsupportedQuery:
+ * Invalid page size specified: '1000'. Must be between 1 and 999 inclusive."). That a
+ * non-numeric `$top` gets the same answer is our guess.
+ */
 export function pageSize(q: Query, max: number, dflt: number): number {
   const raw = q.get('$top');
   if (raw === undefined) return dflt;
-  if (!/^\s*-?\d+\s*$/.test(raw)) {
-    throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`);
-  }
+  const refuse = () => unsupportedQuery(`Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`);
+  if (!/^\s*-?\d+\s*$/.test(raw)) throw refuse();
   const n = Number(raw);
-  if (n < 1 || n > max) throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`);
+  if (n < 1 || n > max) throw refuse();
   return n;
 }
 

@@ -49,6 +49,8 @@ test('register a directory extension, write it by PATCH, read it with $select in
     assert.equal(noSelect.body[name], undefined, 'extensions only on $select');
     const avail = await graphFetch(emu.url, '/v1.0/directoryObjects/getAvailableExtensionProperties', { method: 'POST', body: { isSyncedFromOnPremises: false } });
     assert.equal(avail.status, 200);
+    assert.match(avail.body['@odata.context'], /\$metadata#Collection\(extensionProperty\)$/);
+    assert.equal(avail.body.value[0]['@odata.type'], '#microsoft.graph.extensionProperty');
     assert.deepEqual(avail.body.value.map((e: { name: string }) => e.name).sort(), [`extension_${APP_ID.replace(/-/g, '')}_guestopsState`, name].sort());
     const listed = await graphFetch(emu.url, `/v1.0/applications(appId='${APP_ID}')/extensionProperties`);
     assert.equal(listed.body.value.length, 2);

@@ -82,7 +82,8 @@ test('reset refusals: email not on the user, unknown user, app-only on a role ho
     const post = (body: unknown, token?: string) => graphFetch(emu.url, '/v1.0/invitations', { method: 'POST', body, ...(token ? { token } : {}) });
     const mismatch = await post(reset(JOHN, 'john.doe@northwind.example'));
     assert.equal(mismatch.status, 400);
-    assert.equal(mismatch.body.error.message, "The email you're using to invite this user doesn't match any emails on the user object. Please add this email to the user object and try again.");
+    assert.equal(mismatch.body.error.code, 'BadRequest');
+    assert.equal(mismatch.body.error.message, 'The email you\u2019re using to invite this user doesn\u2019t match any emails on the user object. Please add this email to the user object and try again.');
     const unknown = await post(reset('11111111-2222-4333-8444-555555555555', 'x@y.example'));
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'Request_ResourceNotFound');

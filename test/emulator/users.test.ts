@@ -79,6 +79,7 @@ test('$top must be 1..999', async () => {
     for (const top of ['0', '1000', 'abc', '-1']) {
       const r = await graphFetch(emu.url, `/v1.0/users?$top=${top}`);
       assert.equal(r.status, 400, top);
+      assert.equal(r.body.error.code, 'Request_UnsupportedQuery', top);
       assert.equal(r.body.error.message, `Invalid page size specified: '${top}'. Must be between 1 and 999 inclusive.`);
     }
     const ok = await graphFetch(emu.url, '/v1.0/users?$top=999');
