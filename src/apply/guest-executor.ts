@@ -22,6 +22,7 @@
 import type { ObservedUser } from '../plan/observed.js';
 import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
 import { emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
+import { resetProven } from '../plan/marker-state.js';
 import { isGuestopsError } from '../errors.js';
 import type { Graph } from '../graph/client.js';
 import { GraphError, GraphUnreachableError } from '../graph/graph-error.js';
@@ -136,7 +137,7 @@ async function runReset(
   const applied: Marker = baseline ?? { generation: reset.generation, emailHash: emailHash(user.mail ?? ''), appliedAt: now };
   const intent: Marker = {
     ...applied,
-    pending: { generation: reset.generation, emailHash: emailHash(reset.email), at: now, runId: ctx.runId, before },
+    pending: { generation: reset.generation, emailHash: emailHash(reset.email), at: now, runId: ctx.runId, before, beforeState: user.externalUserState },
   };
   const intentText = formatMarker(intent);
   await rec.run(Object.keys(profile).length ? 'update-profile' : 'write-intent', { method: 'PATCH', path: `/users/${id}` }, () =>
@@ -187,7 +188,7 @@ async function runReset(
     // Outcome unknown: did Graph do it? The change time moves on every reset.
     const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
     const u = userFrom(back, ctx.marker);
-    if (u && u.externalUserStateChangeDateTime !== before) {
+    if (u && resetProven(intent.pending!, u)) {
       done = true;
       break;
     }

@@ -4,8 +4,8 @@
  *
  * Apply writes an intent just before each reset, holding `before`: the user's
  * externalUserStateChangeDateTime at that moment. Graph sets a new change time on every reset, so
- *   - change time ≠ before → the reset happened; only recording it is left (record-marker), and the
- *     intent's target becomes the baseline;
+ *   - change time ≠ before → the reset happened (see resetProven for the one exception); only
+ *     recording it is left (record-marker), and the intent's target becomes the baseline;
  *   - change time = before → the reset did not happen. The run that wrote it may still be about to
  *     send it, so another run waits for the lease to expire; the same run (a retry) or anyone after
  *     the lease may redo it. Together these make two concurrent applies never reset twice.
@@ -40,6 +40,19 @@ export type MarkerState =
       readonly interrupted?: PendingIntent;
     };
 
+/**
+ * Whether the user shows that the intent's reset happened: the change time moved past `before` —
+ * unless the guest was PendingAcceptance then and is Accepted now. That is also what a plain
+ * redemption of the earlier invitation looks like (it moves the change time too), and counting it
+ * as the reset would lose the declared reset for good. In that case the reset is treated as not
+ * done and is sent (again): if it had in fact happened and the guest already redeemed it, the guest
+ * gets one more invitation — preferred over silently never reaching the declared email.
+ */
+export function resetProven(p: PendingIntent, user: Pick<ObservedUser, 'externalUserState' | 'externalUserStateChangeDateTime'>): boolean {
+  if (user.externalUserStateChangeDateTime === p.before) return false;
+  return !(p.beforeState === 'PendingAcceptance' && user.externalUserState === 'Accepted');
+}
+
 export function interpretMarker(user: ObservedUser, options: LeaseOptions): MarkerState {
   const parsed = parseMarker(user.marker);
   if (parsed.kind === 'absent') return { kind: 'absent' };
@@ -51,7 +64,7 @@ export function interpretMarker(user: ObservedUser, options: LeaseOptions): Mark
   const p = m.pending;
   if (p === undefined) return { kind: 'managed', baseline: applied };
 
-  if (user.externalUserStateChangeDateTime !== p.before) {
+  if (resetProven(p, user)) {
     return { kind: 'managed', baseline: { generation: p.generation, emailHash: p.emailHash }, recordHappened: p };
   }
   const at = Date.parse(p.at);

@@ -6,7 +6,8 @@
  * Encoding: compact JSON, e.g.
  *   {"v":1,"g":2,"e":"b73588148ede84a1","t":"2026-11-26T03:37:00.000Z","c":"4f1e2d3c4b5a"}
  * plus, between "about to reset" and "reset recorded", a pending intent:
- *   "p":{"g":3,"e":"…","t":"…","r":"run-id","b":"<externalUserStateChangeDateTime before the reset>"}
+ *   "p":{"g":3,"e":"…","t":"…","r":"run-id","b":"<externalUserStateChangeDateTime before the reset>",
+ *        "s":"<externalUserState before the reset>"}
  *
  * Emails are stored as a 16-hex-digit sha256 of the trimmed, lower-cased address: a directory
  * extension string holds at most 256 characters and two full addresses (applied + pending) may
@@ -32,6 +33,12 @@ export interface PendingIntent {
    * on reset, so a different value later proves the reset happened — without comparing clocks.
    */
   readonly before: string | null;
+  /**
+   * `externalUserState` observed just before the reset, when recorded. A redemption also moves the
+   * change time: a guest that was PendingAcceptance and is now Accepted may have redeemed the OLD
+   * invitation without any reset, so a moved time alone does not prove the reset then.
+   */
+  readonly beforeState?: string | null;
 }
 
 export interface Marker {
@@ -79,11 +86,15 @@ export function parseMarker(raw: string | null | undefined): ParsedMarker {
       typeof p !== 'object' || p === null ||
       !isGeneration(p['g']) || typeof p['e'] !== 'string' || !HASH.test(p['e']) ||
       typeof p['t'] !== 'string' || typeof p['r'] !== 'string' ||
-      !(p['b'] === null || typeof p['b'] === 'string')
+      !(p['b'] === null || typeof p['b'] === 'string') ||
+      !(p['s'] === undefined || p['s'] === null || typeof p['s'] === 'string')
     ) {
       return { kind: 'unreadable', reason: 'pending intent invalid' };
     }
-    pending = { generation: p['g'], emailHash: p['e'], at: p['t'], runId: p['r'], before: p['b'] as string | null };
+    pending = {
+      generation: p['g'], emailHash: p['e'], at: p['t'], runId: p['r'], before: p['b'] as string | null,
+      ...(p['s'] !== undefined ? { beforeState: p['s'] as string | null } : {}),
+    };
   }
   const marker: Marker = {
     generation: o['g'],
@@ -101,6 +112,8 @@ export function formatMarker(m: Marker): string {
   if (m.pending) {
     const p = m.pending;
     o['p'] = { g: p.generation, e: p.emailHash, t: p.at, r: p.runId.slice(0, 40), b: p.before };
+    // Bounded: externalUserState is one of a few short enum values (clipped defensively).
+    if (p.beforeState !== undefined) (o['p'] as Record<string, unknown>)['s'] = p.beforeState === null ? null : p.beforeState.slice(0, 24);
   }
   const s = JSON.stringify(o);
   if (s.length > MARKER_MAX_LENGTH) {

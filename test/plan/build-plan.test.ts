@@ -470,3 +470,23 @@ test('a change time that moved proves a reset even when the state is Accepted ag
   );
   assert.deepEqual(plan.guests[0]!.actions.map((a) => a.type), ['record-marker']);
 });
+
+test('a guest that redeemed its earlier invitation while a reset was pending: the reset is still sent, not recorded', () => {
+  // The intent saw PendingAcceptance; the guest then redeemed the OLD invitation (state Accepted,
+  // time moved) before the reset was sent. A moved time alone would record a reset that never
+  // happened and lose the declared email change for good.
+  const pending = { generation: 1, email: 'ann@new.example', before: CHANGED, beforeState: 'PendingAcceptance' };
+  const redeemed = buildPlan(
+    desired(guest({ id: ID, email: 'ann@new.example', generation: 1 })),
+    tenant([user({ mail: 'ann@new.example', externalUserState: 'Accepted', externalUserStateChangeDateTime: '2026-05-02T00:00:00Z', marker: marker(0, 'ann@old.example', pending) })]),
+    { now: NOW, leaseSeconds: 900, runId: 'run-a' },
+  );
+  assert.deepEqual(redeemed.guests[0]!.actions.map((a) => a.type), ['reset-redemption']);
+  // The same intent with the guest still PendingAcceptance and a moved time: that is the reset.
+  const reset = buildPlan(
+    desired(guest({ id: ID, email: 'ann@new.example', generation: 1 })),
+    tenant([user({ mail: 'ann@new.example', externalUserState: 'PendingAcceptance', externalUserStateChangeDateTime: '2026-05-02T00:00:00Z', marker: marker(0, 'ann@old.example', pending) })]),
+    { now: NOW, leaseSeconds: 900, runId: 'run-a' },
+  );
+  assert.deepEqual(reset.guests[0]!.actions.map((a) => a.type), ['record-marker']);
+});

@@ -50,6 +50,7 @@ export function marker(generation: number, email: string, pending?: Partial<Pend
             at: pending.at ?? '2026-05-01T12:00:00.000Z',
             runId: pending.runId ?? 'run-a',
             before: pending.before === undefined ? CHANGED : pending.before,
+            ...(pending.beforeState !== undefined ? { beforeState: pending.beforeState } : {}),
           },
         }
       : {}),
