@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { withEmulator, type EmulatorStateView } from '../helpers/emulator.js';
@@ -106,9 +106,15 @@ test('snapshot refuses to overwrite without --force and needs --out', async () =
     assert.equal(r.code, 1);
     assert.match(r.stderr, /error snapshot-would-overwrite: tenant\.json exists; nothing was written/);
     assert.equal(readFileSync(join(cwd, 'tenant.json'), 'utf8'), '{}');
+    assert.deepEqual(await live.requests(), [], 'refused before reading the tenant');
     const forced = await guestops(live, ['snapshot', '--out', 'tenant.json', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 7);
+    const fresh = await guestops(live, ['snapshot', '--out', 'copy.json'], { cwd });
+    assert.equal(fresh.code, 0, fresh.stderr);
+    const seedOf = (f: string): unknown => ({ ...(JSON.parse(readFileSync(join(cwd, f), 'utf8')) as object), $comment: null });
+    assert.deepEqual(seedOf('copy.json'), seedOf('tenant.json'));
+    assert.deepEqual(readdirSync(cwd).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left behind');
     const none = await guestops(live, ['snapshot'], { cwd });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /--out FILE is required/);

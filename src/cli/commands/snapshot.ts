@@ -3,7 +3,7 @@
  * offline (`guestops emulator --seed tenant.json`, then plan/apply against it, and read in the
  * emulator's message log every invitation email the change would send). Reads only.
  */
-import { writeFile } from 'node:fs/promises';
+import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
@@ -37,6 +37,49 @@ Options:
 ${CONNECTION_USAGE}
 `;
 
+function wouldOverwrite(out: string): GuestopsError {
+  return new GuestopsError('snapshot-would-overwrite', `${out} exists; nothing was written. Use --force to replace it`);
+}
+
+/** Refuses an existing --out before the tenant is read: a 3,000-guest read is not thrown away. */
+async function refuseExisting(out: string): Promise<void> {
+  try {
+    await lstat(out);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  throw wouldOverwrite(out);
+}
+
+/**
+ * Writes the seed whole or not at all: to a temporary sibling first, then into place. A failure
+ * or an interrupt mid-write never leaves a truncated seed (nor, with --force, destroys the old
+ * one). Without --force, link() puts the file in place only if the name is still free.
+ */
+async function writeWhole(out: string, text: string, force: boolean): Promise<void> {
+  const tmp = `${out}.guestops-snapshot-${process.pid}.tmp`;
+  try {
+    await writeFile(tmp, text);
+    if (force) {
+      await rename(tmp, out);
+      return;
+    }
+    try {
+      await link(tmp, out);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw wouldOverwrite(out);
+      // A file system without hard links: check the name once more, then move the file in.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+      await refuseExisting(out);
+      await rename(tmp, out);
+    }
+  } finally {
+    await unlink(tmp).catch(() => undefined);
+  }
+}
+
 async function declaredIfAny(dir: string): Promise<DesiredState | null> {
   try {
     const r = await loadDesiredState(dir, { cwd: process.cwd() });
@@ -62,6 +105,7 @@ export const command: Command = {
       ...CONNECTION_OPTIONS,
     });
     if (o.out === undefined || o.out === '') throw new GuestopsError('usage', "--out FILE is required. Run 'guestops snapshot --help'.");
+    if (!o.force) await refuseExisting(o.out);
     const desired = await declaredIfAny(o.dir!);
     const conn = await connect(o);
     let seed;
@@ -80,14 +124,7 @@ export const command: Command = {
     // The emulator's own validation, so a snapshot that would not load is never written.
     const { validateSeed } = await import('../../emulator/index.js');
     validateSeed(JSON.parse(JSON.stringify(seed)), o.out);
-    try {
-      await writeFile(o.out, JSON.stringify(seed, null, 2) + '\n', { flag: o.force ? 'w' : 'wx' });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new GuestopsError('snapshot-would-overwrite', `${o.out} exists; nothing was written. Use --force to replace it`);
-      }
-      throw e;
-    }
+    await writeWhole(o.out, JSON.stringify(seed, null, 2) + '\n', o.force!);
     const roles = seed.roleAssignments.length;
     process.stdout.write(
       `wrote ${o.out}: ${seed.users.length} users, ${roles} role assignment(s), tokens ${Object.keys(seed.tokens).join(', ')} (fake, emulator only)\n` +
