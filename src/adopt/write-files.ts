@@ -15,11 +15,14 @@ export interface FileToWrite {
 }
 
 async function exists(path: string): Promise<boolean> {
+  return (await kindOf(path)) !== 'none';
+}
+
+async function kindOf(path: string): Promise<'none' | 'file' | 'other'> {
   try {
-    await lstat(path);
-    return true;
+    return (await lstat(path)).isFile() ? 'file' : 'other';
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
     throw e;
   }
 }
@@ -41,6 +44,15 @@ export async function writeAllOrNothing(files: readonly FileToWrite[], options: 
         { files: existing },
       );
     }
+  }
+  // --force replaces files, never a directory or a link: renaming onto one would fail half-way
+  // through the files (or replace a link instead of what it points at).
+  const notFiles: string[] = [];
+  for (const f of files) if ((await kindOf(resolve(options.cwd, f.path))) === 'other') notFiles.push(f.path);
+  if (notFiles.length > 0) {
+    throw new GuestopsError('import-would-overwrite', `${notFiles.join(', ')}: not a regular file, so import cannot replace it. Nothing was written. Move it away, or --out another folder`, {
+      files: notFiles,
+    });
   }
   const staged: { tmp: string; target: string }[] = [];
   try {

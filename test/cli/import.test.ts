@@ -98,6 +98,13 @@ test('import never overwrites a file without --force, and writes nothing at all 
     assert.match(readFileSync(join(cwd, 'guests/litware.example.yaml'), 'utf8'), /email: bob\.smith@litware\.example/);
     assert.equal(readdirSync(join(cwd, 'guests')).length, 7);
     assert.equal(readdirSync(join(cwd, 'guests')).filter((f) => f.endsWith('.tmp')).length, 0);
+
+    // --force replaces files, never a directory in the way: refused before any file is written.
+    mkdirSync(join(cwd, 'adopted', 'litware.example.yaml'), { recursive: true });
+    const blocked = await guestops(emu, ['import', '--force', '--dir', 'none', '--out', 'adopted'], { cwd });
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.stderr, /error import-would-overwrite: adopted\/litware\.example\.yaml: not a regular file.*Nothing was written/);
+    assert.deepEqual(readdirSync(join(cwd, 'adopted')), ['litware.example.yaml']);
   } finally {
     await emu.close();
   }
