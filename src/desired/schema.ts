@@ -241,7 +241,10 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
     const count = node.kind === 'sequence' ? node.items.length : 0;
     return at('too-many-cc-recipients', `ccRecipients has ${count} addresses; Graph supports only one cc recipient`);
   }
-  if (shape.endsWith('invitation/ccRecipients/*')) return at('invalid-email', `${field} ${quoteValue(text)} is not a valid email address (at most 254 characters)`);
+  if (shape.endsWith('invitation/ccRecipients/*')) {
+    if (kw === 'maxLength') return at('invalid-email', `${field} is ${Array.from(text).length} characters long; an email address has at most 254`, 1);
+    return at('invalid-email', `${field} ${quoteValue(text)} is not a valid email address${emailHint(text)}`, 2);
+  }
   if (shape.endsWith('invitation/redirectUrl')) return at('invalid-redirect-url', `redirectUrl ${quoteValue(text)} is not an absolute http(s) URL`);
   if (shape.endsWith('invitation/messageLanguage')) {
     return at('invalid-message-language', `messageLanguage ${quoteValue(text)} is not a language tag such as en-US`);
