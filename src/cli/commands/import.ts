@@ -48,7 +48,7 @@ Exit codes: 0 files written (or nothing to import); 1 nothing written: a file ex
 --force), a guest is already declared (without --skip-declared), guests/ is invalid, or Graph failed.
 
 Examples:
-  guestops import --emulator                     # try it on the demo tenant
+  guestops import --emulator --dir imported      # try it on the demo tenant: writes imported/*.yaml
   guestops import --out guests/ && guestops validate && guestops plan
 `;
 
