@@ -188,6 +188,10 @@ export function parseYaml(text: string): ParsedYaml {
         const plain = e.style === SCALAR_STYLE.PLAIN;
         const quoted = e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED;
         let start = e.valueStart >= 0 ? e.valueStart - (quoted ? 1 : 0) : -1;
+        // A block scalar's content starts at its first line's indentation: point past it, at the text.
+        if (start >= 0 && (e.style === SCALAR_STYLE.LITERAL_BLOCK || e.style === SCALAR_STYLE.FOLDED_BLOCK)) {
+          while (start < e.valueEnd && (text[start] === ' ' || text[start] === '\t')) start++;
+        }
         if (e.tagStart >= 0) start = start < 0 ? e.tagStart : Math.min(start, e.tagStart);
         if (e.anchorStart > 0) start = start < 0 ? e.anchorStart - 1 : Math.min(start, e.anchorStart - 1);
         // An empty value (`key:` and nothing) has no offset of its own: it is reported on its key.
