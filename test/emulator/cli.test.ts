@@ -91,7 +91,7 @@ test('--resource-units sets the per-app budget', async () => {
 test('--help, bad options and a bad seed', async () => {
   const help = await runCli(['emulator', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.stdout, /^Usage: guestops emulator \[--port N\] \[--seed FILE\] \[--no-throttle\]/);
+  assert.match(help.stdout, /^guestops emulator: .*\n\nUsage: guestops emulator \[--port N\] \[--seed FILE\] \[--no-throttle\]/);
   const bad = await runCli(['emulator', '--port', 'abc']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--port must be an integer/);

@@ -5,7 +5,9 @@
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 
-const usage = `Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N]
+const usage = `guestops emulator: run a local Microsoft Graph v1.0 (demo tenant by default) for a first run, a rehearsal or tests.
+
+Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N]
 
 Runs a local Microsoft Graph v1.0 emulator (the subset guestops uses) on 127.0.0.1 until
 interrupted (Ctrl-C / SIGTERM). The first line printed is
