@@ -26,7 +26,9 @@ export function reportProblems(problems: readonly Problem[], options: ReportOpti
   for (const p of problems) {
     const properties: core.AnnotationProperties = {
       title: p.code,
-      file: escapeText(p.location.file),
+      // GitHub matches the path as written: keep non-ASCII names (müller.yaml) intact and only
+      // neutralise control characters; @actions/core escapes `%`, `:`, `,` and line breaks itself.
+      file: p.location.file.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
       startLine: p.location.line,
       startColumn: p.location.column,
     };

@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from '../helpers/paths.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 test('the demo guests validate: exit 0 and a one-line count', async () => {
   const r = await runCli(['validate']);
@@ -51,6 +54,15 @@ test('under GitHub Actions each problem is also an annotation on its file and li
     '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation)\n',
   );
   assert.match(r.stderr, /^unknown-key\/guests\.yaml:4:5: error schema-unknown-key: /);
+});
+
+test('an annotation keeps a non-ASCII file name as written, so GitHub attaches it to the file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guestops-annot-'));
+  mkdirSync(join(dir, 'guests'));
+  writeFileSync(join(dir, 'guests', 'müller.yaml'), 'guests:\n  - email: a@b.example\n    otherMail: []\n');
+  const r = await runCli(['validate'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^::error title=schema-unknown-key,file=guests\/müller\.yaml,line=3,col=5::/m);
 });
 
 test('warnings become warning annotations and do not fail', async () => {
