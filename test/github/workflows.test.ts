@@ -95,17 +95,18 @@ test('every third-party action is pinned to a full commit SHA with its version i
 });
 
 test('permissions: none at the top, an explicit least-privilege set per job', () => {
-  const allowed: Record<string, Record<string, string>> = {
-    'ci.yml': { contents: 'read' },
-    'plan.yml': { contents: 'read', 'id-token': 'write', 'pull-requests': 'write' },
-    'apply.yml': { contents: 'read', 'id-token': 'write' },
-    'drift.yml': { contents: 'read', 'id-token': 'write' },
+  const allowed: Record<string, Record<string, Record<string, string>>> = {
+    'ci.yml': { test: { contents: 'read' }, audit: { contents: 'read' } },
+    'plan.yml': { plan: { contents: 'read', 'id-token': 'write', 'pull-requests': 'write' } },
+    'apply.yml': { build: { contents: 'read' }, apply: { contents: 'read', 'id-token': 'write' } },
+    'drift.yml': { drift: { contents: 'read', 'id-token': 'write' } },
   };
   for (const [name, w] of workflows) {
     assert.deepEqual(w.permissions, {}, `${name}: top-level permissions: {}`);
+    assert.deepEqual(Object.keys(w.jobs).sort(), Object.keys(allowed[name]!).sort(), `${name}: jobs`);
     for (const [jobName, job] of Object.entries(w.jobs)) {
       assert.equal(typeof job.permissions, 'object', `${name}/${jobName} declares permissions`);
-      assert.deepEqual(job.permissions, allowed[name], `${name}/${jobName}`);
+      assert.deepEqual(job.permissions, allowed[name]![jobName], `${name}/${jobName}`);
     }
   }
 });
@@ -167,14 +168,25 @@ test('apply: main only, one at a time without cancelling, in a protected environ
   assert.deepEqual((w.on['push'] as Json)['paths'], ['guests/**']);
   assert.ok(w.concurrency && typeof w.concurrency['group'] === 'string');
   assert.equal(w.concurrency['cancel-in-progress'], false);
-  const [job, ...others] = Object.values(w.jobs);
-  assert.equal(others.length, 0);
-  assert.equal(job!.environment, 'guestops-apply');
-  assert.equal(job!.if, "github.ref == 'refs/heads/main'", 'workflow_dispatch cannot apply another branch');
+  const { build, apply: job } = w.jobs;
+  assert.ok(build && job);
+  assert.equal(job.environment, 'guestops-apply');
+  for (const j of [build, job]) assert.equal(j.if, "github.ref == 'refs/heads/main'", 'workflow_dispatch cannot apply another branch');
+  assert.equal(job.needs, 'build');
+  // No development dependency runs next to the write identity: the build job compiles without a
+  // token; the apply job installs runtime dependencies only, with no lifecycle scripts.
+  const installs = (job.steps ?? []).filter((s) => /^npm (ci|install)\b/.test(s.run ?? ''));
+  assert.deepEqual(installs.map((s) => s.run), ['npm ci --omit=dev --ignore-scripts']);
+  const handOff = (build.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+  const receive = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/download-artifact@'));
+  assert.ok(handOff && receive, 'compiled CLI handed from build to apply');
+  assert.equal(receive.with?.['name'], handOff.with?.['name']);
+  assert.equal(receive.with?.['path'], handOff.with?.['path']);
   const apply = stepRunning(w, /main\.js apply\b/);
+  assert.ok((job.steps ?? []).includes(apply));
   const report = /--report "([^"]+)"/.exec(apply.run!)?.[1];
   assert.ok(report, 'apply writes a report');
-  const upload = steps(w).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+  const upload = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.if === 'always()');
   assert.ok(upload, 'report uploaded');
   assert.equal(upload.if, 'always()', 'also after a failed apply');
   assert.equal(upload.with?.['path'], report.replace('$RUNNER_TEMP', '${{ runner.temp }}'));
