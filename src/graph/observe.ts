@@ -4,7 +4,7 @@
  *   2. one paged bulk list of guests with `$select` (marker included — why the marker is a
  *      directory extension or extensionAttribute: open extensions are not returned in a list);
  *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted)
- *      and `mail eq` lookups for email-only (new) guests;
+ *      and `mail eq` / `otherMails/any` lookups for email-only (new) guests;
  *   4. app-only callers only: one paged list of directory role assignments, because Graph refuses
  *      an app-only reset of a user holding any directory role.
  * Nothing here writes. Only declared users are returned: guestops never touches anyone else.
@@ -122,15 +122,21 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
       for (const h of hits) keep(h!);
       continue;
     }
-    let url: string;
-    if (g.id || g.upn) {
-      url = withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select });
-    } else {
-      url = withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: select });
+    const urls =
+      g.id || g.upn
+        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select })]
+        : // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
+          // inviting it then would create a second account for the same person. Both forms work
+          // without advanced query parameters (user resource: mail eq, otherMails/any eq).
+          [
+            withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: select }),
+            withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: select }),
+          ];
+    for (const url of urls) {
+      if (seen.has(url)) continue;
+      seen.add(url);
+      gets.push({ url });
     }
-    if (seen.has(url)) continue;
-    seen.add(url);
-    gets.push({ url });
   }
   if (gets.length > 0) {
     const { results, requests: n } = await batchGet(graph, gets);

@@ -85,11 +85,14 @@ guests:
 });
 
 test('an email-only guest whose address a user already carries is an error asking for the id; nothing is written', async () => {
-  // Users guestops does not manage yet (no marker): a guest by mail, a guest by otherMails, a member.
+  // Users guestops does not manage yet (no marker): a guest by mail, a guest by otherMails, a member
+  // by mail, and a member by otherMails only (not in the bulk guest list, nor found by `mail eq`).
   const emu = await withEmulator({
     seedPatch: (seed) => ({
       ...seed,
-      users: seed.users.map((u) => (u.id === GRACE ? { ...u, otherMails: ['grace@home.example'] } : u)),
+      users: seed.users.map((u) =>
+        u.id === GRACE ? { ...u, otherMails: ['grace@home.example'] } : u.id === ERIN ? { ...u, otherMails: ['erin.private@home.example'] } : u,
+      ),
     }),
   });
   try {
@@ -119,6 +122,15 @@ test('an email-only guest whose address a user already carries is an error askin
     assert.equal(apply.code, 1);
     assert.deepEqual((await emu.requests()).filter(isWrite), [], 'no invitation, no adoption by email');
     assert.deepEqual((await emu.state()).messages, []);
+
+    // Alone in its tree, so nothing else brings Erin into the observed users: only the
+    // `otherMails/any(...)` lookup can find the member that carries this address.
+    const alone = workdir({ 'guests/member.yaml': 'guests:\n  - email: Erin.Private@home.example\n' });
+    const p2 = await guestops(emu, ['plan', '--format', 'json'], { cwd: alone });
+    assert.equal(p2.code, 1, p2.stderr);
+    const g = (JSON.parse(p2.stdout) as JsonPlan).guests[0]!;
+    assert.equal(g.blocked?.code, 'email-in-use');
+    assert.match(g.blocked!.reason, new RegExp(`declare \`id: ${ERIN}\``));
   } finally {
     await emu.close();
   }

@@ -60,9 +60,15 @@ test('apostrophes reach Graph escaped as one literal: $filter inside $batch, top
     const log = await emu.requests();
     assert.deepEqual(log.filter(isWrite), [], 'plan writes nothing');
 
-    // 1. `mail eq` lookups inside $batch: escaped, answered 200 (parsed), and matched exactly one user.
+    // 1. `mail eq` and `otherMails/any` lookups inside $batch: escaped, answered 200 (parsed), and
+    //    matched exactly one user.
     const lookups = log.filter((e) => e.batch && e.path === '/v1.0/users');
-    assert.deepEqual(lookups.map(filterOf).sort(), [`mail eq 'd''arcy@new.example'`, `mail eq 'o''neil@fabrikam.example'`]);
+    assert.deepEqual(lookups.map(filterOf).sort(), [
+      `mail eq 'd''arcy@new.example'`,
+      `mail eq 'o''neil@fabrikam.example'`,
+      `otherMails/any(m:m eq 'd''arcy@new.example')`,
+      `otherMails/any(m:m eq 'o''neil@fabrikam.example')`,
+    ]);
     assert.ok(lookups.every((e) => e.status === 200), 'the emulator parsed every lookup');
     const p = JSON.parse(plan.stdout) as { guests: { key: string; actions: { type: string }[]; blocked?: { code: string; reason: string } }[] };
     const oneil = p.guests.find((g) => g.key === ONEIL)!;
