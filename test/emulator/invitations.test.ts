@@ -1,20 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphFetch, withEmulator, type Seed, type TestEmulator } from '../helpers/emulator.js';
+import { graphFetch, usingEmulator } from '../helpers/emulator.js';
 
 const JOHN = '6f1c2d4e-0b8a-4c3e-9d1f-2a7b5c9e8d10';
 const FRANK = '5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b90'; // guest holding a directory role
 const ERIN = 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4ab0'; // member, role holder
 const REDIRECT = 'https://myapps.microsoft.com';
 
-async function using(fn: (emu: TestEmulator) => Promise<void>, seedPatch?: (s: Seed) => Seed): Promise<void> {
-  const emu = await withEmulator({ throttle: false, ...(seedPatch ? { seedPatch } : {}) });
-  try {
-    await fn(emu);
-  } finally {
-    await emu.close();
-  }
-}
+const using = usingEmulator;
 
 function reset(id: string, email: string, extra: Record<string, unknown> = {}) {
   return { invitedUserEmailAddress: email, inviteRedirectUrl: REDIRECT, resetRedemption: true, invitedUser: { id }, ...extra };

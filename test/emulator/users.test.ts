@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphFetch, withEmulator, type Seed, type TestEmulator } from '../helpers/emulator.js';
+import { graphFetch, usingEmulator, type Seed } from '../helpers/emulator.js';
 
 const EXT = 'extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState';
 const JOHN = '6f1c2d4e-0b8a-4c3e-9d1f-2a7b5c9e8d10';
@@ -8,14 +8,7 @@ const ALICE = '0b7e4c1a-3f2d-4e8b-a6c9-5d1e2f3a4b50';
 const JOHN_UPN = 'john.doe_fabrikam.example#EXT#@contoso.onmicrosoft.com';
 const DEFAULT_KEYS = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
 
-async function using(fn: (emu: TestEmulator) => Promise<void>, seedPatch?: (s: Seed) => Seed): Promise<void> {
-  const emu = await withEmulator({ throttle: false, ...(seedPatch ? { seedPatch } : {}) });
-  try {
-    await fn(emu);
-  } finally {
-    await emu.close();
-  }
-}
+const using = usingEmulator;
 
 function manyGuests(n: number) {
   return (s: Seed): Seed => ({

@@ -69,6 +69,16 @@ export async function withEmulator(opts: EmulatorOptions & { seedPatch?: (seed: 
   };
 }
 
+/** Runs `fn` against a fresh, unthrottled emulator (optionally re-seeded) and always closes it. */
+export async function usingEmulator(fn: (emu: TestEmulator) => Promise<void>, seedPatch?: (s: Seed) => Seed): Promise<void> {
+  const emu = await withEmulator({ throttle: false, ...(seedPatch ? { seedPatch } : {}) });
+  try {
+    await fn(emu);
+  } finally {
+    await emu.close();
+  }
+}
+
 export interface GraphReply {
   readonly status: number;
   readonly headers: Headers;
