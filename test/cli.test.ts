@@ -15,3 +15,13 @@ test('an unknown command is a clear error with exit 1', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unknown command 'frobnicate'/);
 });
+
+test('guestops --version prints the package version (found from dist/ through the package root)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { repoRoot } = await import('./helpers/paths.js');
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const r = await runCli(['--version']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `${pkg.version}\n`);
+});

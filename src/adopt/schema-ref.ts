@@ -5,26 +5,15 @@
  * editor still validates in a repository that has not copied it.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, resolve, sep } from 'node:path';
+import { packagePath } from '../package-root.js';
 
 export const SCHEMA_FILE = join('schemas', 'guests.schema.json');
-
-function packageRoot(): string | undefined {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
-}
 
 export function schemaPath(cwd: string): string {
   const local = resolve(cwd, SCHEMA_FILE);
   if (existsSync(local)) return local;
-  const root = packageRoot();
-  return root ? join(root, SCHEMA_FILE) : local;
+  return packagePath(SCHEMA_FILE);
 }
 
 /** `../schemas/guests.schema.json` for `guests/` under a repository holding `schemas/`. */

@@ -43,7 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (name === '--version' || name === '-V') {
     const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { packagePath } = await import('../package-root.js');
+    const pkg = JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }

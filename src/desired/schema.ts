@@ -12,16 +12,17 @@ import type { ProblemCode } from './codes.js';
 import type { TextPosition } from './source-text.js';
 import type { YEntry, YMapping, YNode } from './yaml-tree.js';
 import { quoteValue } from './problem-format.js';
+import { packagePath } from '../package-root.js';
 
 /** The schema file, seen from the compiled `dist/src/desired/schema.js`. */
-export const GUESTS_SCHEMA_URL = new URL('../../../schemas/guests.schema.json', import.meta.url);
+export const GUESTS_SCHEMA_PATH = packagePath('schemas', 'guests.schema.json');
 
 let compiled: ValidateFunction | undefined;
 let schemaDocument: Record<string, unknown> | undefined;
 
 /** The parsed schema document (read once). */
 export function guestsSchema(): Record<string, unknown> {
-  schemaDocument ??= JSON.parse(readFileSync(GUESTS_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  schemaDocument ??= JSON.parse(readFileSync(GUESTS_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
   return schemaDocument;
 }
 

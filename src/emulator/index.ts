@@ -6,9 +6,7 @@
  *   // Graph at `${emu.url}/v1.0`, control plane at `${emu.url}/_emulator/...`
  *   await emu.close();
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import { resolveSeed, type Seed } from './seed.js';
 import { EmulatorServer } from './http-server.js';
 import type { RequestLogEntry } from './request-log.js';
@@ -40,18 +38,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('guestops: cannot find the package root above the emulator module');
-    dir = up;
-  }
-  return dir;
-}
-
 /** Absolute path of the demo tenant seed (from the package root, so it works from dist/ too). */
-export const demoSeedPath: string = join(packageRoot(), 'src', 'emulator', 'demo', 'tenant.json');
+export const demoSeedPath: string = packagePath('src', 'emulator', 'demo', 'tenant.json');
 
 /**
  * The seed's token a user most likely wants for `--emulator SEED`: one that may reset guests
