@@ -7,22 +7,19 @@
 import * as core from '@actions/core';
 import type { Problem } from '../desired/types.js';
 import { escapeText, formatProblem } from '../desired/problem-format.js';
+import { inGithubActions } from '../github/publish.js';
 
 export interface ReportOptions {
   /** Where the text lines go. Default: process.stderr. */
   readonly stream?: { write(text: string): unknown };
   /** Environment deciding whether annotations are emitted. Default: process.env. */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-}
-
-export function runningInGitHubActions(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  return env['GITHUB_ACTIONS'] === 'true';
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function reportProblems(problems: readonly Problem[], options: ReportOptions = {}): void {
   const stream = options.stream ?? process.stderr;
   if (problems.length > 0) stream.write(problems.map((p) => formatProblem(p) + '\n').join(''));
-  if (!runningInGitHubActions(options.env ?? process.env)) return;
+  if (!inGithubActions(options.env ?? process.env)) return;
   for (const p of problems) {
     const properties: core.AnnotationProperties = {
       title: p.code,

@@ -14,16 +14,13 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  */
 export const MAX_YAML_DEPTH = 32;
 
-/** Graph: `otherMails` holds at most 250 values of at most 250 characters each (GRAPH.md). */
-export const MAX_OTHER_MAILS = 250;
-export const MAX_OTHER_MAIL_LENGTH = 250;
+/*
+ * Graph's own limits (≤ 250 otherMails of ≤ 250 characters, one cc recipient, 254-character
+ * addresses) are field rules: they live in schemas/guests.schema.json, the single source.
+ */
 
-/** Graph: `invitedUserMessageInfo.ccRecipients` supports one additional recipient (GRAPH.md). */
-export const MAX_CC_RECIPIENTS = 1;
-
-/** RFC 5321: a mailbox local part is at most 64 octets and a path at most 254 characters. */
+/** RFC 5321: a mailbox local part is at most 64 octets (not expressible in the schema's format). */
 export const MAX_EMAIL_LOCAL_PART = 64;
-export const MAX_EMAIL_LENGTH = 254;
 
 /** Longest user value quoted inside a problem message; longer values are shortened. */
 export const MAX_QUOTED_VALUE = 80;
