@@ -24,8 +24,8 @@ import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../
 import { emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
 import { resetProven } from '../plan/marker-state.js';
 import { isGuestopsError } from '../errors.js';
-import type { Graph } from '../graph/client.js';
-import { GraphError, GraphUnreachableError } from '../graph/graph-error.js';
+import { toGraphError, type Graph } from '../graph/client.js';
+import { GraphUnreachableError } from '../graph/graph-error.js';
 import type { MarkerProperty } from '../graph/marker-property.js';
 import { findUsersByMail, getUser, patchUser, userFrom, usersFrom } from '../graph/users.js';
 import { postInvitation } from '../graph/invitations.js';
@@ -175,9 +175,8 @@ async function runReset(
         mayStillLand = r.status === 504;
       } else {
         rec.response('reset-redemption', r, false);
-        const err = new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' });
         await clearIntent(ctx, rec, id, applied);
-        throw new GuestFailure('reset-refused', err.message);
+        throw new GuestFailure('reset-refused', toGraphError(r).message);
       }
     } catch (e) {
       if (!(e instanceof GraphUnreachableError)) throw e;
@@ -213,11 +212,6 @@ async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string,
   }
 }
 
-function errField(body: unknown, k: 'code' | 'message'): string | null {
-  const e = typeof body === 'object' && body !== null ? (body as { error?: Record<string, unknown> }).error : undefined;
-  return e && typeof e[k] === 'string' ? (e[k] as string) : null;
-}
-
 async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: InviteAction): Promise<void> {
   const tries = 1 + (ctx.unknownOutcomeRetries ?? 2);
   let newId: string | undefined;
@@ -238,7 +232,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
         mayStillLand = r.status === 504;
       } else {
         rec.response('invite', r, false);
-        throw new GuestFailure('invite-refused', new GraphError({ status: r.status, graphCode: errField(r.body, 'code'), graphMessage: errField(r.body, 'message'), requestId: r.requestId, method: 'POST', path: '/invitations' }).message);
+        throw new GuestFailure('invite-refused', toGraphError(r).message);
       }
     } catch (e) {
       if (!(e instanceof GraphUnreachableError)) throw e;

@@ -14,7 +14,7 @@ import type { Caller, ObservedTenant, ObservedUser } from '../plan/observed.js';
 import { GuestopsError } from '../errors.js';
 import { batchGet, type BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
-import { GraphError } from './graph-error.js';
+import { GraphError, graphErrorFields } from './graph-error.js';
 import { resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
@@ -144,15 +144,8 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     results.forEach((res, i) => {
       if (res.status === 404) return; // not found: the planner blocks it
       if (res.status < 200 || res.status > 299) {
-        const body = res.body as { error?: { code?: string; message?: string } } | null;
-        throw new GraphError({
-          status: res.status,
-          graphCode: body?.error?.code ?? null,
-          graphMessage: body?.error?.message ?? null,
-          requestId: res.requestId,
-          method: 'GET',
-          path: gets[i]!.url,
-        });
+        const { graphCode, graphMessage } = graphErrorFields(res.body);
+        throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: gets[i]!.url });
       }
       const body = res.body as Record<string, unknown> | null;
       if (body && Array.isArray(body['value'])) {

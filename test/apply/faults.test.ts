@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { withEmulator } from '../helpers/emulator.js';
 import { ALICE, ERIN, JOHN, demoWorkdir, guestops, markerOf, resetsDone, workdir } from './support.js';
 
@@ -111,6 +113,32 @@ test('a second apply with another run id meets the first one\'s intent: blocked 
     const third = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } });
     assert.equal(third.code, 0, third.stderr);
     assert.equal(resetsDone(await emu.requests(), JOHN), 1);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a reset Graph refuses (403) fails only that guest, names Graph\'s reason, takes the intent back; a re-run resets once', async () => {
+  const emu = await withEmulator();
+  try {
+    // A refusal Graph gives for reasons guestops cannot see in advance (e.g. a role held through a group).
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', status: 403, code: 'Authorization_RequestDenied', times: 1 });
+    const cwd = demoWorkdir();
+    const r = await guestops(emu, ['apply', '--report', 'r.json', '--concurrency', '1'], { cwd });
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as { guests: { id: string; outcome: string; error?: { code: string; message: string } }[] };
+    const failed = report.guests.filter((g) => g.outcome === 'failed');
+    assert.equal(failed.length, 1, 'the other guests were applied');
+    assert.equal(failed[0]!.error?.code, 'reset-refused');
+    assert.match(failed[0]!.error!.message, /POST \/invitations failed: HTTP 403 Authorization_RequestDenied .*\(request-id [0-9a-f-]+\)/);
+    const state = await emu.state();
+    assert.equal(markerOf(state, failed[0]!.id)!.p, undefined, 'the intent was taken back, so no lease holds other runs off');
+
+    const again = await guestops(emu, ['apply'], { cwd });
+    assert.equal(again.code, 0, again.stderr);
+    const log = await emu.requests();
+    assert.equal(resetsDone(log, failed[0]!.id), 1, 'exactly one successful reset after the refusal');
+    assert.equal(resetsDone(log, JOHN) + resetsDone(log, ALICE), 2);
   } finally {
     await emu.close();
   }
