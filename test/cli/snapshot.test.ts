@@ -6,38 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { withEmulator, type EmulatorStateView } from '../helpers/emulator.js';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { cliPath } from '../helpers/paths.js';
+import { runCli, startEmulatorProcess } from '../helpers/cli.js';
 import { ALICE, demoWorkdir, guestops, isWrite, workdir, ERIN } from '../apply/support.js';
 import { validateSeed } from '../../src/emulator/index.js';
-
-/** `guestops emulator --seed FILE` as a child process; resolves with its URL once it listens. */
-async function emulatorProcess(seed: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [cliPath, 'emulator', '--seed', seed], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /Graph emulator listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      if (child.exitCode === null) await once(child, 'exit');
-    },
-  };
-}
 
 function comparable(planJson: string): unknown {
   const { createdAt: _c, graphUrl: _g, ...rest } = JSON.parse(planJson) as Record<string, unknown>;
@@ -71,7 +45,7 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     assert.match(inProcess.stderr, /using the local Graph emulator .*seed tenant\.json/);
     assert.deepEqual(comparable(inProcess.stdout), comparable(livePlan.stdout));
 
-    const copy = await emulatorProcess(join(cwd, 'tenant.json'));
+    const copy = await startEmulatorProcess(['--seed', join(cwd, 'tenant.json')]);
     try {
       const copyRun = (args: string[]) =>
         runCli([...args, '--graph-url', copy.url], { cwd, env: { GUESTOPS_TOKEN: 'rehearsal-apply', GUESTOPS_RETRY_BASE_MS: '50' } });

@@ -1,46 +1,9 @@
 /** `guestops emulator` as a user runs it: a child process on 127.0.0.1, stopped by a signal. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { cleanEnv, runCli } from '../helpers/cli.js';
-import { cliPath, fixture, repoRoot } from '../helpers/paths.js';
-
-interface Running {
-  url: string;
-  stop(signal: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startCli(args: string[]): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'emulator', ...args], { cwd: repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl !== -1 && !stdout.slice(0, nl).includes('__done')) {
-        const first = stdout.slice(0, nl);
-        const m = /^Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
-        if (!m) reject(new Error(`unexpected first line: ${first}`));
-        else
-          resolve({
-            url: m[1]!,
-            stop: async (signal) => {
-              child.kill(signal);
-              const code = await exited;
-              return { code, stdout, stderr };
-            },
-          });
-        stdout += '__done';
-      }
-    });
-    setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 20_000).unref();
-    void exited.then((code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
-  });
-}
+import { runCli, startEmulatorProcess as startCli } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();

@@ -5,9 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { cleanEnv } from '../helpers/cli.js';
+import { runNode } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { startIdentityStandIn, TLS_CERT_PATH, type IdentityStandIn } from './support/identity-stand-in.js';
 import { githubOidcAvailable } from '../../src/github/oidc.js';
@@ -25,19 +24,10 @@ interface DriverRun {
   readonly result: { token?: string | null; expiresOnTimestamp?: number | null; error?: string };
 }
 
-function runDriver(env: Record<string, string | undefined>): Promise<DriverRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [driver], { cwd: repoRoot, env: cleanEnv({ NODE_EXTRA_CA_CERTS: TLS_CERT_PATH, ...env }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '{}';
-      resolve({ code, stdout, stderr, result: JSON.parse(last) as DriverRun['result'] });
-    });
-  });
+async function runDriver(env: Record<string, string | undefined>): Promise<DriverRun> {
+  const { code, stdout, stderr } = await runNode(driver, [], { env: { NODE_EXTRA_CA_CERTS: TLS_CERT_PATH, ...env } });
+  const last = stdout.trim().split('\n').pop() ?? '{}';
+  return { code, stdout, stderr, result: JSON.parse(last) as DriverRun['result'] };
 }
 
 async function withIdentity(fn: (idp: IdentityStandIn) => Promise<void>): Promise<void> {

@@ -5,11 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cleanEnv } from '../helpers/cli.js';
+import { runNode } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { runnerFiles, workflowCommands, type RunnerFiles } from './support/actions-runner.js';
 import { startGithubApiStandIn, type GithubApiStandIn } from './support/github-api-stand-in.js';
@@ -29,15 +28,7 @@ interface Run {
 async function publish(runner: RunnerFiles, input: object, extraEnv: Record<string, string | undefined> = {}): Promise<Run> {
   const inputPath = join(runner.dir, `input-${Math.random().toString(36).slice(2)}.json`);
   await writeFile(inputPath, JSON.stringify(input));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [driver, inputPath], { cwd: repoRoot, env: cleanEnv({ ...runner.env, ...extraEnv }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runNode(driver, [inputPath], { env: { ...runner.env, ...extraEnv } });
 }
 
 function prPayload(number: number, headRepo = 'contoso/guests'): object {

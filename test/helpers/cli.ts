@@ -31,9 +31,15 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
   return env;
 }
 
+/** Runs the real `guestops` binary to completion. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return runNode(cliPath, args, options);
+}
+
+/** Runs a compiled Node script (the CLI, a test driver, the benchmark) to completion. */
+export function runNode(script: string, args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -49,5 +55,49 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface EmulatorProcess {
+  readonly url: string;
+  /** Sends the signal and resolves once the process exited, with everything it printed. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/**
+ * `guestops emulator ARGS` as a user starts it: resolves once its first stdout line is exactly
+ * `Graph emulator listening on http://127.0.0.1:PORT`; rejects on any other first line or an exit.
+ */
+export function startEmulatorProcess(args: readonly string[], options: { cwd?: string } = {}): Promise<EmulatorProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, 'emulator', ...args], { cwd: options.cwd ?? repoRoot, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let listening = false;
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      const nl = stdout.indexOf('\n');
+      if (listening || nl === -1) return;
+      listening = true;
+      const first = stdout.slice(0, nl);
+      const m = /^Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first);
+      if (!m) {
+        child.kill('SIGKILL');
+        reject(new Error(`unexpected first line: ${first}`));
+        return;
+      }
+      resolve({
+        url: m[1]!,
+        stop: async (signal = 'SIGTERM') => {
+          child.kill(signal);
+          const code = await exited;
+          return { code, stdout, stderr };
+        },
+      });
+    });
+    setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 20_000).unref();
+    void exited.then((code) => reject(new Error(`exited early with ${code}: ${stderr}`)));
   });
 }
