@@ -17,19 +17,19 @@
  * running inside Graph and land after the read-back; re-sending it would reset the guest twice,
  * so the guest is reported failed with its intent left in place. A crash leaves the intent too;
  * the next plan (same run id, or after the lease) either records the reset (time moved) or redoes
- * it (time unchanged). Invitations of new guests follow the same rule.
+ * it (time unchanged). Invitations of new guests follow the same rule (send-once.ts).
  */
 import type { ObservedUser } from '../plan/observed.js';
 import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
 import { emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
 import { resetProven } from '../plan/marker-state.js';
-import { isGuestopsError } from '../errors.js';
-import { toGraphError, type Graph } from '../graph/client.js';
-import { GraphUnreachableError } from '../graph/graph-error.js';
+import { GuestopsError, isGuestopsError } from '../errors.js';
+import type { Graph } from '../graph/client.js';
 import type { MarkerProperty } from '../graph/marker-property.js';
 import { findUsersByMail, getUser, patchUser, userFrom, usersFrom } from '../graph/users.js';
 import { postInvitation } from '../graph/invitations.js';
 import { StepRecorder } from './step-recorder.js';
+import { sendOnce } from './send-once.js';
 import type { GuestReport } from './report.js';
 
 export interface ExecutionContext {
@@ -44,12 +44,6 @@ export interface ExecutionContext {
   readonly unknownOutcomeRetries?: number;
 }
 
-/** A guest-level failure with a stable code, reported and never thrown past the guest. */
-class GuestFailure extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
 
 function find<T extends Action['type']>(actions: readonly Action[], type: T): Extract<Action, { type: T }> | undefined {
   return actions.find((a) => a.type === type) as Extract<Action, { type: T }> | undefined;
@@ -80,17 +74,17 @@ export async function executeGuest(ctx: ExecutionContext, gp: GuestPlan): Promis
     else await runExisting(ctx, rec, gp);
     return { ...base, outcome: 'applied', steps: rec.steps, ms: Math.round(performance.now() - t0) };
   } catch (e) {
-    const code = e instanceof GuestFailure ? e.code : isGuestopsError(e) ? e.code : 'internal-error';
+    const code = isGuestopsError(e) ? e.code : 'internal-error';
     const message = e instanceof Error ? e.message : String(e);
     return { ...base, outcome: 'failed', error: { code, message }, steps: rec.steps, ms: Math.round(performance.now() - t0) };
   }
 }
 
 async function runExisting(ctx: ExecutionContext, rec: StepRecorder, gp: GuestPlan): Promise<void> {
-  if (!gp.id) throw new GuestFailure('plan-without-id', `plan for ${gp.key} has actions but no user id`);
+  if (!gp.id) throw new GuestopsError('plan-without-id', `plan for ${gp.key} has actions but no user id`);
   const id = gp.id;
   const user = ctx.observed.get(id.toLowerCase());
-  if (!user) throw new GuestFailure('user-not-observed', `user ${id} was not in the observed tenant`);
+  if (!user) throw new GuestopsError('user-not-observed', `user ${id} was not in the observed tenant`);
   const parsed = parseMarker(user.marker);
   const existing: Marker | undefined = parsed.kind === 'ok' ? parsed.marker : undefined;
 
@@ -150,54 +144,30 @@ async function runReset(
   const freshMarker = parseMarker(fresh?.marker);
   const ours = freshMarker.kind === 'ok' && freshMarker.marker.pending?.runId === ctx.runId.slice(0, 40) && freshMarker.marker.pending.at === now;
   if (!fresh || !ours) {
-    throw new GuestFailure('intent-lost', `another apply replaced guestops' intent on user ${id} before the reset; nothing was reset by this run — re-run later`);
+    throw new GuestopsError('intent-lost', `another apply replaced guestops' intent on user ${id} before the reset; nothing was reset by this run — re-run later`);
   }
   if (fresh.externalUserStateChangeDateTime !== before) {
-    throw new GuestFailure('changed-concurrently', `user ${id}'s redemption state changed while this run prepared the reset; nothing was reset by this run — re-run to record it`);
+    throw new GuestopsError('changed-concurrently', `user ${id}'s redemption state changed while this run prepared the reset; nothing was reset by this run — re-run to record it`);
   }
 
-  const tries = 1 + (ctx.unknownOutcomeRetries ?? 2);
-  let done = false;
-  for (let attempt = 0; attempt < tries && !done; attempt++) {
-    const t = new Date();
-    let unknown: string | undefined;
-    let mayStillLand = false;
-    try {
-      const r = await postInvitation(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id });
-      if (r.status >= 200 && r.status < 300) {
-        rec.response('reset-redemption', r, true);
-        done = true;
-        break;
-      }
-      if (r.status >= 500) {
-        rec.response('reset-redemption', r, false, 'outcome unknown: reading the user back');
-        unknown = `HTTP ${r.status}`;
-        mayStillLand = r.status === 504;
-      } else {
-        rec.response('reset-redemption', r, false);
-        await clearIntent(ctx, rec, id, applied);
-        throw new GuestFailure('reset-refused', toGraphError(r).message);
-      }
-    } catch (e) {
-      if (!(e instanceof GraphUnreachableError)) throw e;
-      rec.error('reset-redemption', e, t, { method: 'POST', path: '/invitations' });
-      unknown = e.message;
-      mayStillLand = true;
-    }
-    // Outcome unknown: did Graph do it? The change time moves on every reset.
-    const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
-    const u = userFrom(back, ctx.marker);
-    if (u && resetProven(intent.pending!, u)) {
-      done = true;
-      break;
-    }
-    if (mayStillLand) {
-      throw new GuestFailure('reset-outcome-unknown', `the reset of ${id} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; the intent stays on the user and the next apply records the reset or sends it`);
-    }
-    if (attempt === tries - 1) {
-      throw new GuestFailure('reset-outcome-unknown', `the reset of ${id} got no clear answer (${unknown}) and the user shows no reset; the intent stays on the user and the next apply resolves it`);
-    }
-  }
+  await sendOnce({
+    step: 'reset-redemption',
+    rec,
+    retries: ctx.unknownOutcomeRetries ?? 2,
+    send: () => postInvitation(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id }),
+    accept: () => true,
+    // The change time moves on every reset (see resetProven for the one exception).
+    readBack: async () => {
+      const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
+      const u = userFrom(back, ctx.marker);
+      return u && resetProven(intent.pending!, u) ? true : undefined;
+    },
+    onRefused: () => clearIntent(ctx, rec, id, applied),
+    refusedCode: 'reset-refused',
+    unknownCode: 'reset-outcome-unknown',
+    what: `the reset of ${id}`,
+    nextRun: 'the intent stays on the user and the next apply records the reset or sends it',
+  });
 
   const final: Marker = { generation: reset.generation, emailHash: emailHash(reset.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
   await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(final))));
@@ -213,45 +183,24 @@ async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string,
 }
 
 async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: InviteAction): Promise<void> {
-  const tries = 1 + (ctx.unknownOutcomeRetries ?? 2);
-  let newId: string | undefined;
-  for (let attempt = 0; attempt < tries && newId === undefined; attempt++) {
-    const t = new Date();
-    let unknown: string | undefined;
-    let mayStillLand = false;
-    try {
-      const r = await postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation });
-      if (r.status >= 200 && r.status < 300 && typeof r.body?.invitedUser?.id === 'string') {
-        rec.response('invite', r, true);
-        newId = r.body.invitedUser.id;
-        break;
-      }
-      if (r.status >= 500 || (r.status >= 200 && r.status < 300)) {
-        rec.response('invite', r, false, 'outcome unknown: looking the user up by mail');
-        unknown = `HTTP ${r.status}`;
-        mayStillLand = r.status === 504;
-      } else {
-        rec.response('invite', r, false);
-        throw new GuestFailure('invite-refused', toGraphError(r).message);
-      }
-    } catch (e) {
-      if (!(e instanceof GraphUnreachableError)) throw e;
-      rec.error('invite', e, t, { method: 'POST', path: '/invitations' });
-      unknown = e.message;
-      mayStillLand = true;
-    }
-    const back = await rec.run('read-back', { method: 'GET', path: '/users' }, () => findUsersByMail(ctx.graph, invite.email, ctx.marker));
-    const users = usersFrom(back, ctx.marker);
-    if (users.length === 1) newId = users[0]!.id;
-    else if (mayStillLand) {
-      throw new GuestFailure('invite-outcome-unknown', `the invitation of ${invite.email} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; the next plan invites it, or names the user it created`);
-    } else if (attempt === tries - 1) {
-      throw new GuestFailure('invite-outcome-unknown', `the invitation of ${invite.email} got no clear answer (${unknown}); the next apply resolves it`);
-    }
-  }
+  const id = await sendOnce({
+    step: 'invite',
+    rec,
+    retries: ctx.unknownOutcomeRetries ?? 2,
+    send: () => postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation }),
+    accept: (r) => (typeof r.body?.invitedUser?.id === 'string' ? r.body.invitedUser.id : undefined),
+    readBack: async () => {
+      const back = await rec.run('read-back', { method: 'GET', path: '/users' }, () => findUsersByMail(ctx.graph, invite.email, ctx.marker));
+      const users = usersFrom(back, ctx.marker);
+      return users.length === 1 ? users[0]!.id : undefined;
+    },
+    refusedCode: 'invite-refused',
+    unknownCode: 'invite-outcome-unknown',
+    what: `the invitation of ${invite.email}`,
+    nextRun: 'the next plan invites it, or names the user it created',
+  });
   const marker: Marker = { generation: invite.generation, emailHash: emailHash(invite.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
   const body: Record<string, unknown> = { ...(invite.otherMails ? { otherMails: [...invite.otherMails] } : {}), ...ctx.marker.patch(formatMarker(marker)) };
-  const id = newId!;
   await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
 }
 

@@ -1,0 +1,75 @@
+/**
+ * Sends a request that must never take effect twice — `POST /invitations`, a reset or a new
+ * invitation — and settles an unclear outcome by looking at the tenant instead of re-sending.
+ *
+ *   2xx with what we need        → done.
+ *   other 4xx                    → Graph refused for sure: `refused` (nothing happened).
+ *   500/502/503, or a 2xx body we cannot read
+ *                                → Graph answered, so the request is over: read back; if the
+ *                                  tenant shows it happened, done; else send again (bounded).
+ *   504, timeout, no answer      → the request may still be running inside Graph and land after
+ *                                  the read-back: read back once; if it does not show yet, stop
+ *                                  without re-sending (the caller's state tells the next run).
+ */
+import { GuestopsError } from '../errors.js';
+import { toGraphError, type GraphResponse } from '../graph/client.js';
+import { GraphUnreachableError } from '../graph/graph-error.js';
+import type { StepName } from './report.js';
+import type { StepRecorder } from './step-recorder.js';
+
+export interface SendOnce<B, T> {
+  readonly step: StepName;
+  readonly rec: StepRecorder;
+  /** How many times a request Graph answered without doing it is sent again. */
+  readonly retries: number;
+  send(): Promise<GraphResponse<B>>;
+  /** The result when the response proves success, else undefined. */
+  accept(r: GraphResponse<B>): T | undefined;
+  /** The result when the tenant shows the request took effect, else undefined. */
+  readBack(): Promise<T | undefined>;
+  /** Called before the refusal is thrown (e.g. to take an intent back). */
+  onRefused?(): Promise<void>;
+  /** Stable error codes and what the next run does about it, for the guest's report. */
+  readonly refusedCode: string;
+  readonly unknownCode: string;
+  readonly what: string;
+  readonly nextRun: string;
+}
+
+export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const t = new Date();
+    let unknown: string;
+    let mayStillLand: boolean;
+    try {
+      const r = await s.send();
+      const ok = r.status >= 200 && r.status < 300;
+      const value = ok ? s.accept(r) : undefined;
+      if (value !== undefined) {
+        s.rec.response(s.step, r, true);
+        return value;
+      }
+      if (!ok && r.status < 500) {
+        s.rec.response(s.step, r, false);
+        await s.onRefused?.();
+        throw new GuestopsError(s.refusedCode, toGraphError(r).message);
+      }
+      s.rec.response(s.step, r, false, 'outcome unknown: reading the tenant back');
+      unknown = `HTTP ${r.status}`;
+      mayStillLand = r.status === 504;
+    } catch (e) {
+      if (!(e instanceof GraphUnreachableError)) throw e;
+      s.rec.error(s.step, e, t, { method: 'POST', path: '/invitations' });
+      unknown = e.message;
+      mayStillLand = true;
+    }
+    const happened = await s.readBack();
+    if (happened !== undefined) return happened;
+    if (mayStillLand) {
+      throw new GuestopsError(s.unknownCode, `${s.what} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; ${s.nextRun}`);
+    }
+    if (attempt >= s.retries) {
+      throw new GuestopsError(s.unknownCode, `${s.what} got no clear answer (${unknown}) and the tenant does not show it; ${s.nextRun}`);
+    }
+  }
+}
