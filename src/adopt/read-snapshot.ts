@@ -72,7 +72,7 @@ export async function readSnapshot(graph: Graph, options: ReadSnapshotOptions): 
       graph,
       withQuery('/roleManagement/directory/roleAssignments', { $select: 'id,principalId,roleDefinitionId,directoryScopeId' }),
     );
-    roleAssignments = roles.items
+    roleAssignments = roles
       .filter((r) => typeof r.principalId === 'string' && typeof r.roleDefinitionId === 'string')
       .map((r, i) => ({ id: typeof r.id === 'string' && r.id !== '' ? r.id : `assignment-${i + 1}`, principalId: r.principalId!, roleDefinitionId: r.roleDefinitionId!, directoryScopeId: r.directoryScopeId ?? '/' }));
   } catch (e) {

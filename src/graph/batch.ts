@@ -42,14 +42,13 @@ function header(h: Record<string, string> | undefined, name: string): string | u
   return undefined;
 }
 
-/** Runs GETs in batches of 20; results in input order. `requests` counts top-level HTTP calls. */
+/** Runs GETs in batches of 20; results in input order. */
 export async function batchGet(
   graph: Graph,
   gets: readonly BatchGet[],
   policy: RetryPolicy = graph.retry ?? DEFAULT_RETRY_POLICY,
-): Promise<{ results: BatchResult[]; requests: number }> {
+): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(gets.length).fill(undefined);
-  let requests = 0;
   let pending = gets.map((_, i) => i);
   for (let attempt = 0; pending.length > 0; attempt++) {
     const retry: number[] = [];
@@ -64,7 +63,6 @@ export async function batchGet(
           requests: chunk.map((i) => ({ id: String(i), method: 'GET', url: gets[i]!.url, ...(gets[i]!.headers ? { headers: gets[i]!.headers } : {}) })),
         },
       });
-      requests++;
       const byId = new Map<string, InnerResponse>();
       for (const inner of r.body?.responses ?? []) if (inner && typeof inner.id === 'string') byId.set(inner.id, inner);
       for (const i of chunk) {
@@ -90,5 +88,5 @@ export async function batchGet(
     }
     pending = retry;
   }
-  return { results: results as BatchResult[], requests };
+  return results as BatchResult[];
 }

@@ -8,10 +8,12 @@
  * eventually consistent index, so a guest invited seconds ago may be missing: `count` is
  * opt-in (import wants a total for its progress line; snapshot wants the consistent list).
  */
-import { GuestopsError } from '../errors.js';
 import type { Graph } from './client.js';
 import { withQuery } from './odata.js';
-import { USERS_PAGE_SIZE } from './observe.js';
+import { listAll } from './paging.js';
+
+/** Graph's page-size ceiling for /users. */
+export const USERS_PAGE_SIZE = 999;
 
 export interface GuestPageProgress {
   /** Guests read so far. */
@@ -36,8 +38,6 @@ export interface ListGuestsOptions {
 export interface ListGuestsResult {
   readonly users: Record<string, unknown>[];
   readonly total: number | null;
-  /** List requests made (one per page). */
-  readonly requests: number;
 }
 
 export const GUEST_FILTER = "userType eq 'Guest'";
@@ -48,35 +48,24 @@ export function guestFilter(extra: string | undefined): string {
 
 export async function listGuests(graph: Graph, options: ListGuestsOptions): Promise<ListGuestsResult> {
   const count = options.count === true;
-  const headers = count ? { ConsistencyLevel: 'eventual' } : undefined;
-  let next: string | undefined = withQuery('/users', {
-    $filter: guestFilter(options.filter),
-    $select: options.select.join(','),
-    $top: USERS_PAGE_SIZE,
-    ...(count ? { $count: 'true' } : {}),
-  });
-  const users: Record<string, unknown>[] = [];
   let total: number | null = null;
-  let requests = 0;
-  const maxPages = options.maxPages ?? 10_000;
-  while (next !== undefined) {
-    if (requests >= maxPages) {
-      throw new GuestopsError('graph-paging-runaway', `Graph kept returning @odata.nextLink after ${maxPages} pages of guests`);
-    }
-    const r: { body: { value?: unknown; '@odata.nextLink'?: unknown; '@odata.count'?: unknown } | null } = await graph.call({
-      method: 'GET',
-      path: next,
-      ...(headers ? { headers } : {}),
-    });
-    requests++;
-    const page = r.body ?? {};
-    if (Array.isArray(page.value)) {
-      for (const u of page.value) if (typeof u === 'object' && u !== null) users.push(u as Record<string, unknown>);
-    }
-    if (total === null && typeof page['@odata.count'] === 'number') total = page['@odata.count'];
-    const link = page['@odata.nextLink'];
-    next = typeof link === 'string' && link !== '' ? link : undefined;
-    options.onPage?.({ read: users.length, total, pages: requests });
-  }
-  return { users, total, requests };
+  const items = await listAll<unknown>(
+    graph,
+    withQuery('/users', {
+      $filter: guestFilter(options.filter),
+      $select: options.select.join(','),
+      $top: USERS_PAGE_SIZE,
+      ...(count ? { $count: 'true' } : {}),
+    }),
+    {
+      ...(count ? { headers: { ConsistencyLevel: 'eventual' } } : {}),
+      ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
+      onPage: (page, read, pages) => {
+        if (total === null && typeof page['@odata.count'] === 'number') total = page['@odata.count'];
+        options.onPage?.({ read, total, pages });
+      },
+    },
+  );
+  const users = items.filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null);
+  return { users, total };
 }

@@ -18,6 +18,7 @@ import { GraphError, graphErrorFields } from './graph-error.js';
 import { resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
+import { listGuests } from './guest-listing.js';
 
 export const USER_FIELDS = [
   'id',
@@ -31,9 +32,6 @@ export const USER_FIELDS = [
   'externalUserStateChangeDateTime',
 ] as const;
 
-/** Graph's page-size ceiling for /users. */
-export const USERS_PAGE_SIZE = 999;
-
 export interface ObserveOptions {
   /** Resolved property, or its configured name, or undefined to discover it. */
   readonly markerProperty?: MarkerProperty | string | undefined;
@@ -41,8 +39,6 @@ export interface ObserveOptions {
 
 export interface Observation extends ObservedTenant {
   readonly markerProperty: MarkerProperty;
-  /** Top-level HTTP requests made (each $batch counts once). */
-  readonly requests: number;
 }
 
 export function userSelect(marker: MarkerProperty): string {
@@ -75,28 +71,20 @@ export async function detectCaller(graph: Graph): Promise<Caller> {
 }
 
 export async function observeTenant(graph: Graph, desired: DesiredState, options: ObserveOptions = {}): Promise<Observation> {
-  let requests = 0;
   const caller = await detectCaller(graph);
-  requests++;
   let marker: MarkerProperty;
   if (typeof options.markerProperty === 'object' && options.markerProperty !== null) {
     marker = options.markerProperty;
   } else {
-    const discover = options.markerProperty === undefined || options.markerProperty === '';
     marker = await resolveMarkerProperty(graph, options.markerProperty);
-    if (discover) requests++;
   }
   const select = userSelect(marker);
 
-  const guests = await listAll<Record<string, unknown>>(
-    graph,
-    withQuery('/users', { $filter: "userType eq 'Guest'", $select: select, $top: USERS_PAGE_SIZE }),
-  );
-  requests += guests.requests;
+  const guests = await listGuests(graph, { select: [...USER_FIELDS, marker.select] });
   const byId = new Map<string, Record<string, unknown>>();
   const byUpn = new Map<string, Record<string, unknown>>();
   const byMail = new Map<string, Record<string, unknown>[]>();
-  for (const u of guests.items) {
+  for (const u of guests.users) {
     if (typeof u['id'] === 'string') byId.set(u['id'].toLowerCase(), u);
     if (typeof u['userPrincipalName'] === 'string') byUpn.set(u['userPrincipalName'].toLowerCase(), u);
     // Every address a guest carries: the planner matches an email-only guest on mail or otherMails.
@@ -139,8 +127,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     }
   }
   if (gets.length > 0) {
-    const { results, requests: n } = await batchGet(graph, gets);
-    requests += n;
+    const results = await batchGet(graph, gets);
     results.forEach((res, i) => {
       if (res.status === 404) return; // not found: the planner blocks it
       if (res.status < 200 || res.status > 299) {
@@ -159,10 +146,9 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   let users = [...found.values()].map((u) => toObservedUser(u, marker));
   if (caller.kind === 'app' && users.length > 0) {
     const roles = await listAll<{ principalId?: string }>(graph, withQuery('/roleManagement/directory/roleAssignments', { $select: 'principalId' }));
-    requests += roles.requests;
-    const holders = new Set(roles.items.map((a) => (a.principalId ?? '').toLowerCase()));
+    const holders = new Set(roles.map((a) => (a.principalId ?? '').toLowerCase()));
     users = users.map((u) => ({ ...u, hasDirectoryRole: holders.has(u.id.toLowerCase()) }));
   }
   if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');
-  return { caller, users, markerProperty: marker, requests };
+  return { caller, users, markerProperty: marker };
 }

@@ -15,7 +15,10 @@ test('paging follows @odata.nextLink verbatim through the SDK client', async () 
   const emu = await withEmulator({ seedPatch: withManyGuests(1_200), throttle: false });
   try {
     const graph = createGraph({ graphUrl: emu.url, auth });
-    const { items, requests } = await listAll<{ id: string }>(graph, "/users?$filter=userType eq 'Guest'&$select=id&$top=500");
+    let requests = 0;
+    const items = await listAll<{ id: string }>(graph, "/users?$filter=userType eq 'Guest'&$select=id&$top=500", {
+      onPage: (_page, _read, pages) => (requests = pages),
+    });
     assert.equal(items.length, 1_207);
     assert.equal(new Set(items.map((u) => u.id)).size, 1_207);
     assert.equal(requests, 3);
