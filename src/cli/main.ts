@@ -5,6 +5,9 @@
  */
 import { GuestopsError } from '../errors.js';
 import type { Command } from './command.js';
+import { ignoreClosedPipes } from './closed-pipes.js';
+
+ignoreClosedPipes();
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   validate: () => import('./commands/validate.js'),
@@ -74,7 +77,13 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`guestops: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // One line, like every other error; the stack is for whoever debugs guestops itself.
+    if (process.env['GUESTOPS_DEBUG'] === '1') {
+      process.stderr.write(`guestops: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    } else {
+      const what = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+      process.stderr.write(`guestops: internal error: ${what} (a bug in guestops; GUESTOPS_DEBUG=1 shows where)\n`);
+    }
     process.exitCode = 1;
   },
 );

@@ -1,5 +1,5 @@
 /** Runs the real `guestops` binary as a child process, the way a user or CI does. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { cliPath, repoRoot } from './paths.js';
 
 export interface CliResult {
@@ -56,6 +56,14 @@ export function runNode(script: string, args: readonly string[], options: CliOpt
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/**
+ * The real `guestops` binary as a running child, for tests that act on it while it runs: close
+ * its pipes early, send it signals, answer its prompt.
+ */
+export function spawnCli(args: readonly string[], options: Omit<CliOptions, 'input' | 'timeoutMs'> = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd ?? repoRoot, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 export interface EmulatorProcess {

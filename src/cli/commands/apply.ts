@@ -10,6 +10,7 @@ import { parseCommandArgs, positiveInt } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { loadOrReport } from '../desired-input.js';
 import { useColor } from '../color.js';
+import { checkWritableFile } from '../writable-path.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { buildPlan } from '../../plan/build-plan.js';
@@ -60,6 +61,8 @@ export const command: Command = {
     });
     const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
     const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
+
+    if (o.report !== undefined) await checkWritableFile('--report', o.report);
 
     let saved: SavedPlan | undefined;
     if (o.plan !== undefined) {

@@ -10,6 +10,7 @@ import { GuestopsError } from '../../errors.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { reportProblems } from '../problems-output.js';
+import { checkWritableDir } from '../writable-path.js';
 import { displayPath } from '../../desired/walk.js';
 import { formatLocation } from '../../desired/problems.js';
 import { escapeText } from '../../desired/problem-format.js';
@@ -95,6 +96,8 @@ export const command: Command = {
     const outDir = displayPath(outAbs, cwd);
     if (outDir.startsWith('..')) throw new GuestopsError('usage', `--out ${o.out ?? o.dir} is outside the working directory; run import from the repository root`);
 
+    await checkWritableDir('--out', o.out ?? o.dir!, cwd);
+
     const tree = await readDeclaredTree(o.dir!, cwd);
     if (!tree.ok) {
       reportProblems(tree.problems);
@@ -149,7 +152,7 @@ export const command: Command = {
     process.stdout.write(
       `Imported ${plan.imported} of ${guests.length} guest(s) into ${plan.files.length} file(s)${managed}; skipped ${plan.skipped.length}` +
         `${plan.conflicts.length ? `, left out ${plan.conflicts.length} already declared` : ''}.\n` +
-        `Next: guestops validate --dir ${o.dir} && guestops plan --dir ${o.dir}   (expect adoptions only)\n`,
+        `Next: guestops validate --dir ${outDir} && guestops plan --dir ${outDir}   (expect adoptions only)\n`,
     );
     return 0;
   },

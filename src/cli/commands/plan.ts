@@ -9,6 +9,7 @@ import { parseCommandArgs, oneOf } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { loadOrReport } from '../desired-input.js';
 import { useColor } from '../color.js';
+import { checkWritableFile } from '../writable-path.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { buildPlan } from '../../plan/build-plan.js';
@@ -49,6 +50,7 @@ export const command: Command = {
       ...CONNECTION_OPTIONS,
     });
     const format = oneOf('plan', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
+    if (o.out !== undefined) await checkWritableFile('--out', o.out);
     const desired = await loadOrReport(o.dir!);
     if (!desired) return 1;
 

@@ -5,6 +5,7 @@
  */
 import { link, lstat, rename, unlink, writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
+import { checkWritableFile } from '../writable-path.js';
 import { GuestopsError } from '../../errors.js';
 import { parseCommandArgs } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
@@ -106,6 +107,7 @@ export const command: Command = {
     });
     if (o.out === undefined || o.out === '') throw new GuestopsError('usage', "--out FILE is required. Run 'guestops snapshot --help'.");
     if (!o.force) await refuseExisting(o.out);
+    await checkWritableFile('--out', o.out);
     const desired = await declaredIfAny(o.dir!);
     const conn = await connect(o);
     let seed;
