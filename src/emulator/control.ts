@@ -5,12 +5,14 @@
  * - `GET /_emulator/requests[?since=SEQ]`: the ordered request log;
  * - `POST /_emulator/reset-log`: forget the log (sequence numbers keep growing);
  * - `POST /_emulator/faults` (a rule or an array of rules), `DELETE /_emulator/faults`;
+ * - `GET|PUT|DELETE /_emulator/latency`: the latency model (latency.ts);
  * - `POST /_emulator/redeem/{id}`: the guest redeems its invitation (externalUserState Accepted).
  */
 import { GuestopsError } from '../errors.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
 import type { RequestLogEntry } from './request-log.js';
 import type { EmulatorServer } from './http-server.js';
+import { latencyControl } from './latency.js';
 import type { InvitationMessage, RoleAssignment, UserData } from './tenant.js';
 
 export interface EmulatorStateView {
@@ -77,6 +79,7 @@ export function handleControl(emu: EmulatorServer, method: string, path: string,
     const requests: RequestLogEntry[] = emu.log.since(since);
     return { status: 200, body: { requests } };
   }
+  if (rest === '/latency') return latencyControl(emu, method, body);
   if (rest === '/reset-log' && method === 'POST') {
     emu.log.clear();
     return { status: 204 };

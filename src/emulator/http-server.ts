@@ -17,12 +17,15 @@ import { route } from './router.js';
 import type { Seed } from './seed.js';
 import { Tenant } from './tenant.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
+import { LatencyInjector, type LatencyModel } from './latency.js';
 
 export interface ServerOptions {
   readonly seed: Seed;
   readonly port: number;
   readonly throttle: false | ThrottleOptions;
   readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
+  /** The latency model (latency.ts); undefined: answer as fast as loopback allows. */
+  readonly latency?: LatencyModel | undefined;
 }
 
 /** Requests larger than this are refused (Graph's own limit for JSON payloads is 4 MB). */
@@ -35,6 +38,7 @@ export class EmulatorServer {
   readonly log = new RequestLog();
   readonly faults = new FaultTable();
   readonly throttle: Throttle | undefined;
+  latency: LatencyInjector | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   origin = '';
@@ -42,6 +46,7 @@ export class EmulatorServer {
   constructor(private readonly options: ServerOptions) {
     this.tenant = new Tenant(options.seed);
     this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle, this.tenant.tenantId, () => this.tenant.size);
+    this.latency = options.latency ? new LatencyInjector(options.latency) : undefined;
   }
 
   async listen(): Promise<string> {
@@ -105,6 +110,8 @@ export class EmulatorServer {
       return;
     }
     const r = outcome.response;
+    // The latency model (latency.ts) delays top-level answers only; a $batch pays for its inner requests.
+    if (this.latency) await sleep(this.latency.delayMs(req.method ?? 'GET', rawUrl, path, r.body));
     const h: Record<string, string> = { ...(r.headers ?? {}) };
     let payload: string | undefined;
     if (r.body !== undefined) {

@@ -10,6 +10,7 @@ import { packagePath } from '../package-root.js';
 import { resolveSeed, type Seed } from './seed.js';
 import { EmulatorServer } from './http-server.js';
 import type { RequestLogEntry } from './request-log.js';
+import { parseLatencySpec, type LatencyModel } from './latency.js';
 
 export type { Seed, SeedApplication, SeedExtensionProperty, SeedRoleAssignment, SeedToken, SeedUser } from './seed.js';
 export { validateSeed, loadSeedFile } from './seed.js';
@@ -17,6 +18,7 @@ export type { RequestLogEntry } from './request-log.js';
 export type { EmulatorStateView } from './control.js';
 export type { FaultRule } from './faults.js';
 export type { InvitationMessage } from './tenant.js';
+export { describeLatency, parseLatencySpec, GRAPH_LATENCY, type LatencyModel } from './latency.js';
 
 export interface EmulatorOptions {
   /** A seed object or the path of a seed JSON file; default: the bundled demo tenant. */
@@ -30,6 +32,8 @@ export interface EmulatorOptions {
    * (the crash test kills its process here).
    */
   onRequest?: (entry: RequestLogEntry) => void;
+  /** The latency model (a spec such as `graph,scale=2` or a model); default: none. */
+  latency?: string | LatencyModel;
 }
 
 export interface RunningEmulator {
@@ -60,6 +64,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port: options.port ?? 0,
     throttle: options.throttle ?? {},
     onRequest: options.onRequest,
+    latency: typeof options.latency === 'string' ? parseLatencySpec(options.latency) : options.latency,
   });
   const url = await server.listen();
   return { url, close: () => server.close() };

@@ -4,10 +4,11 @@
  */
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
+import { describeLatency, parseLatencySpec, type LatencyModel } from '../../emulator/latency.js';
 
 const usage = `guestops emulator: run a local Microsoft Graph v1.0 (demo tenant by default) for a first run, a rehearsal or tests.
 
-Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N]
+Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N] [--latency SPEC]
 
 Runs a local Microsoft Graph v1.0 emulator (the subset guestops uses) on 127.0.0.1 until
 interrupted (Ctrl-C / SIGTERM). The first line printed is
@@ -19,6 +20,10 @@ Options:
   --no-throttle   disable Graph's throttling model (resource units per 10 s, 150 invitations per 5 s)
   --resource-units N        resource units per 10 s per app (default by tenant size: 3500/5000/8000)
   --invitations-per-5s N    invitation manager limit per tenant (default 150)
+  --latency SPEC  delay answers by a latency MODEL (assumed figures, not measured): 'graph' is the
+                  default model; items override it: read=BASE[+PER], list=..., batch=..., write=...
+                  (ms, PER per returned object), jitter=F, scale=F, seed=N; 'off,...' starts from 0.
+                  Example: --latency graph,scale=2,seed=7. Also PUT /_emulator/latency {"spec":...}
   --help          show this help
 
 Graph is served under /v1.0 (tokens come from the seed, e.g. "Authorization: Bearer demo-plan");
@@ -32,6 +37,7 @@ interface EmulatorArgs {
   throttle: boolean;
   resourceUnits: number | undefined;
   invitations: number | undefined;
+  latency: LatencyModel | undefined;
 }
 
 function positive(flag: string, v: string): number {
@@ -40,7 +46,7 @@ function positive(flag: string, v: string): number {
 }
 
 function parseArgs(args: readonly string[]): EmulatorArgs {
-  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true, resourceUnits: undefined, invitations: undefined };
+  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true, resourceUnits: undefined, invitations: undefined, latency: undefined };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -60,6 +66,13 @@ function parseArgs(args: readonly string[]): EmulatorArgs {
       out.resourceUnits = positive(flag, value());
     } else if (flag === '--invitations-per-5s') {
       out.invitations = positive(flag, value());
+    } else if (flag === '--latency') {
+      const spec = value();
+      try {
+        out.latency = parseLatencySpec(spec);
+      } catch (e) {
+        throw new GuestopsError('usage', (e as Error).message);
+      }
     } else if (flag === '--no-throttle' && inline === undefined) {
       out.throttle = false;
     } else {
@@ -84,8 +97,10 @@ export const command: Command = {
             ...(opts.invitations !== undefined ? { invitationsPer5s: opts.invitations } : {}),
           }
         : false,
+      ...(opts.latency ? { latency: opts.latency } : {}),
     });
     process.stdout.write(`Graph emulator listening on ${emu.url}\n`);
+    if (opts.latency) process.stdout.write(`latency model (assumed, not measured): ${describeLatency(opts.latency)}\n`);
     await new Promise<void>((resolve) => {
       const stop = (): void => {
         process.off('SIGINT', stop);
