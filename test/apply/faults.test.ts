@@ -89,8 +89,9 @@ test('a reset refused with 503 before Graph acted is sent again after the read-b
 test('a second apply with another run id meets the first one\'s intent: blocked intent-held, no double reset', async () => {
   const emu = await withEmulator();
   try {
-    // The first apply's resets hang for a while, so the second starts while its intents are held.
-    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', latencyMs: 4_000, times: 2 });
+    // The first apply's resets hang for a while, so the second starts while its intents are held
+    // (long enough for a second process to start on a loaded 2-core machine).
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', latencyMs: 12_000, times: 2 });
     const cwd = demoWorkdir();
     const first = guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-A' } });
     const deadline = Date.now() + 15_000;
