@@ -29,7 +29,8 @@ export interface StepReport {
   readonly detail?: string;
 }
 
-export type GuestOutcome = 'applied' | 'failed' | 'blocked';
+/** `not-started`: apply was interrupted before this guest's first step; nothing was sent for it. */
+export type GuestOutcome = 'applied' | 'failed' | 'blocked' | 'not-started';
 
 /** A planned guest as it came out: its identity from the plan, then what happened. */
 export interface GuestReport extends Pick<GuestPlan, 'key' | 'id' | 'upn' | 'email' | 'file' | 'line' | 'blocked'> {
@@ -45,6 +46,7 @@ export interface ApplySummary {
   readonly applied: number;
   readonly failed: number;
   readonly blocked: number;
+  readonly notStarted: number;
   readonly resets: number;
   readonly profileUpdates: number;
   readonly adoptions: number;
@@ -76,12 +78,21 @@ export function summarizeApply(guests: readonly GuestReport[], unchanged: number
     applied: guests.filter((g) => g.outcome === 'applied').length,
     failed: guests.filter((g) => g.outcome === 'failed').length,
     blocked: guests.filter((g) => g.outcome === 'blocked').length,
+    notStarted: guests.filter((g) => g.outcome === 'not-started').length,
     resets: done('reset-redemption'),
     profileUpdates: done('update-profile'),
     adoptions: done('adopt'),
     invites: done('invite'),
     markerRecords: done('record-marker'),
     unchanged,
+  };
+}
+
+/** The report of a guest an interrupted apply never started. */
+export function notStarted(gp: GuestPlan): GuestReport {
+  return {
+    key: gp.key, id: gp.id, upn: gp.upn, email: gp.email, file: gp.file, line: gp.line,
+    actions: gp.actions.map((a) => a.type), outcome: 'not-started', steps: [], ms: 0,
   };
 }
 
@@ -107,7 +118,7 @@ export function renderApplyMarkdown(r: ApplyReport): string {
   const lines = [
     `## guestops apply`,
     '',
-    `Run \`${r.runId}\`${r.commit ? ` at commit \`${r.commit}\`` : ''}: ${s.applied} applied, ${s.failed} failed, ${s.blocked} blocked, ${s.unchanged} unchanged.`,
+    `Run \`${r.runId}\`${r.commit ? ` at commit \`${r.commit}\`` : ''}: ${s.applied} applied, ${s.failed} failed, ${s.blocked} blocked, ${s.unchanged} unchanged${s.notStarted ? `, ${s.notStarted} not started (interrupted)` : ''}.`,
     '',
     '| resets | profile updates | adoptions | invites | markers recorded | failed | blocked |',
     '|---:|---:|---:|---:|---:|---:|---:|',

@@ -11,6 +11,8 @@ import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulato
 import { loadOrReport } from '../desired-input.js';
 import { useColor } from '../color.js';
 import { checkWritableFile } from '../writable-path.js';
+import { INTERRUPTED_EXIT_CODE, onInterrupt } from '../interrupt.js';
+import { resumeCommand } from '../resume-command.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { buildPlan } from '../../plan/build-plan.js';
@@ -25,7 +27,7 @@ import { inGithubActions, publishApply } from '../../github/publish.js';
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
 Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--report report.json]
-                      [--concurrency N]
+                      [--concurrency N] [--run-id ID]
 
 Options:
   --dir DIR            folder of guest YAML files (default: guests)
@@ -34,17 +36,20 @@ Options:
   --max-resets N       refuse, before any write, a plan resetting more than N guests (default ${DEFAULT_MAX_RESETS})
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
   --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
+  --run-id ID          this run's id (default: env GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random).
+                       A re-run with the same id resumes its own interrupted resets at once; another
+                       run waits for the intent lease (GUESTOPS_LEASE_SECONDS, default 900)
 ${CONNECTION_USAGE}
-Run identity (env): GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random. A re-run with the same id
-  resumes its own interrupted resets at once; another run waits for the intent lease
-  (GUESTOPS_LEASE_SECONDS, default 900).
+Interrupting: the first Ctrl-C (SIGINT) or SIGTERM starts no new guest, lets the guests in flight
+  finish, writes the summary and report, prints the command that resumes the run and exits 130.
+  A second one stops at once and says what is left.
 
 Exit codes: 0 everything applied; 1 invalid input, refused plan, or any guest blocked or failed.
 
 Examples:
   guestops apply --emulator                       # apply the demo guests/ to the local emulator
   guestops plan --out plan.json && guestops apply --plan plan.json --report report.json
-  GUESTOPS_RUN_ID=rerun-1 guestops apply --max-resets 50
+  guestops apply --run-id rerun-1 --max-resets 50
 `;
 
 export const command: Command = {
@@ -57,6 +62,7 @@ export const command: Command = {
       'max-resets': { type: 'string' },
       report: { type: 'string' },
       concurrency: { type: 'string' },
+      'run-id': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
@@ -78,8 +84,11 @@ export const command: Command = {
     if (!desired) return 1;
 
     const startedAt = new Date();
-    const runId = resolveRunId();
+    const runId = resolveRunId(o['run-id'] ? { ...process.env, GUESTOPS_RUN_ID: o['run-id'] } : process.env);
     const commitP = resolveCommit();
+    const resume = resumeCommand(args, runId);
+    let toStart = 0;
+    const interrupt = onInterrupt({ total: () => toStart, resumeCommand: resume });
     const conn = await connect(o);
     try {
       if (saved && saved.graphUrl !== conn.graphUrl) {
@@ -94,10 +103,19 @@ export const command: Command = {
       process.stdout.write(renderText(plan, { color: useColor() }));
       const commit = await commitP;
       const observedById = new Map(observed.users.map((u) => [u.id.toLowerCase(), u]));
+      toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       const guests = await applyPlan(
         { graph: conn.graph, marker: observed.markerProperty, runId, commit, now: () => new Date(), observed: observedById },
         plan,
-        { concurrency, onGuestDone: (g, i, n) => process.stderr.write(progressLine(g, i, n) + '\n') },
+        {
+          concurrency,
+          signal: interrupt.signal,
+          onGuestStart: (g) => interrupt.started(g.key),
+          onGuestDone: (g, i, n) => {
+            interrupt.finished(g.key);
+            process.stderr.write(progressLine(g, i, n) + '\n');
+          },
+        },
       );
       const report: ApplyReport = {
         formatVersion: 1,
@@ -116,8 +134,16 @@ export const command: Command = {
       const s = report.summary;
       process.stdout.write(
         `Apply finished (run ${runId}): ${s.resets} reset(s), ${s.profileUpdates} profile update(s), ${s.adoptions} adoption(s), ` +
-          `${s.invites} invite(s), ${s.markerRecords} marker record(s); ${s.failed} failed, ${s.blocked} blocked.\n`,
+          `${s.invites} invite(s), ${s.markerRecords} marker record(s); ${s.failed} failed, ${s.blocked} blocked` +
+          `${s.notStarted ? `, ${s.notStarted} not started` : ''}.\n`,
       );
+      const stoppedBy = interrupt.received();
+      if (stoppedBy) {
+        process.stderr.write(
+          `guestops apply: interrupted by ${stoppedBy} (run ${runId}): every started guest finished; ${s.notStarted} guest(s) not started. ` +
+            `Resume with: ${resume}\n`,
+        );
+      }
       if (inGithubActions()) {
         await publishApply({
           markdown: renderApplyMarkdown(report),
@@ -125,8 +151,10 @@ export const command: Command = {
           ...(o.report !== undefined ? { reportPath: o.report } : {}),
         });
       }
+      if (stoppedBy) return INTERRUPTED_EXIT_CODE;
       return s.failed > 0 || s.blocked > 0 ? 1 : 0;
     } finally {
+      interrupt.dispose();
       await conn.close();
     }
   },
