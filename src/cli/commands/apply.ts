@@ -13,6 +13,7 @@ import { useColor } from '../color.js';
 import { checkWritableFile } from '../writable-path.js';
 import { INTERRUPTED_EXIT_CODE, onInterrupt } from '../interrupt.js';
 import { resumeCommand } from '../resume-command.js';
+import { askForYes, atInteractiveTerminal } from '../confirm.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { buildPlan } from '../../plan/build-plan.js';
@@ -27,7 +28,7 @@ import { inGithubActions, publishApply } from '../../github/publish.js';
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
 Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--report report.json]
-                      [--concurrency N] [--run-id ID]
+                      [--concurrency N] [--run-id ID] [--auto-approve]
 
 Options:
   --dir DIR            folder of guest YAML files (default: guests)
@@ -36,6 +37,8 @@ Options:
   --max-resets N       refuse, before any write, a plan resetting more than N guests (default ${DEFAULT_MAX_RESETS})
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
   --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
+  --auto-approve       do not ask for 'yes' at an interactive terminal (CI never asks: no TTY, or
+                       CI / GITHUB_ACTIONS set; nor does --plan, which was reviewed already)
   --run-id ID          this run's id (default: env GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random).
                        A re-run with the same id resumes its own interrupted resets at once; another
                        run waits for the intent lease (GUESTOPS_LEASE_SECONDS, default 900)
@@ -63,6 +66,7 @@ export const command: Command = {
       report: { type: 'string' },
       concurrency: { type: 'string' },
       'run-id': { type: 'string' },
+      'auto-approve': { type: 'boolean', default: false },
       ...CONNECTION_OPTIONS,
     });
     const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
@@ -101,9 +105,21 @@ export const command: Command = {
       checkMaxResets(plan, maxResets);
 
       process.stdout.write(renderText(plan, { color: useColor() }));
+      toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
+      // A saved plan was reviewed already (terraform does not ask for one either).
+      if (toStart > 0 && !o['auto-approve'] && !saved && atInteractiveTerminal()) {
+        const answer = await askForYes(
+          `\nApply these changes to the tenant at ${conn.graphUrl}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `,
+          { signal: interrupt.signal },
+        );
+        if (answer !== 'yes') {
+          const why = answer === 'eof' ? 'end of input' : answer === 'interrupted' ? 'interrupted' : "the answer was not 'yes'";
+          process.stderr.write(`guestops apply: cancelled (${why}); nothing was written.\n`);
+          return answer === 'interrupted' ? INTERRUPTED_EXIT_CODE : 1;
+        }
+      }
       const commit = await commitP;
       const observedById = new Map(observed.users.map((u) => [u.id.toLowerCase(), u]));
-      toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       const guests = await applyPlan(
         { graph: conn.graph, marker: observed.markerProperty, runId, commit, now: () => new Date(), observed: observedById },
         plan,
