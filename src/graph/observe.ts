@@ -5,6 +5,9 @@
  *      directory extension or extensionAttribute: open extensions are not returned in a list);
  *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted)
  *      and `mail eq` / `otherMails/any` lookups for email-only (new) guests;
+ *      — and, for declared guests whose email differs from their user's `mail` (an email
+ *      change), lookups of up to 15 such addresses each on `mail` and on `otherMails`, so the
+ *      planner can block an address another user (guest or member) already carries;
  *   4. app-only callers only: one paged list of directory role assignments, because Graph refuses
  *      an app-only reset of a user holding any directory role.
  * Nothing here writes. Only declared users are returned: guestops never touches anyone else.
@@ -31,6 +34,9 @@ export const USER_FIELDS = [
   'externalUserState',
   'externalUserStateChangeDateTime',
 ] as const;
+
+/** Addresses per member lookup: Graph allows 15 values in `in` and 15 expressions per clause. */
+export const ADDRESS_LOOKUP_CHUNK = 15;
 
 export interface ObserveOptions {
   /** Resolved property, or its configured name, or undefined to discover it. */
@@ -126,6 +132,28 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
       gets.push({ url });
     }
   }
+  // Email changes: the new address must not already be on another user. Guests are all in the
+  // bulk list; members are looked up, 15 addresses per request (Graph limits `in` and a filter
+  // clause to 15 expressions; otherMails only filters through `any`, so the lookups are or-ed).
+  const holders = new Map<string, Record<string, unknown>>();
+  const changing: string[] = [];
+  for (const g of desired.guests) {
+    if (!g.id && !g.upn) continue;
+    const own = g.id ? byId.get(g.id.toLowerCase()) : byUpn.get(g.upn!.toLowerCase());
+    if (own === undefined) continue; // not a guest in the list: the planner blocks it
+    const key = g.email.trim().toLowerCase();
+    if (typeof own['mail'] === 'string' && own['mail'].trim().toLowerCase() === key) continue;
+    for (const h of byMail.get(key) ?? []) if (h !== own && typeof h['id'] === 'string') holders.set(h['id'].toLowerCase(), h);
+    if (!changing.includes(key)) changing.push(key);
+  }
+  const holderGets = new Set<number>();
+  for (let i = 0; i < changing.length; i += ADDRESS_LOOKUP_CHUNK) {
+    const chunk = changing.slice(i, i + ADDRESS_LOOKUP_CHUNK).map(odataString);
+    for (const filter of [`mail in (${chunk.join(',')})`, chunk.map((a) => `otherMails/any(m:m eq ${a})`).join(' or ')]) {
+      holderGets.add(gets.length);
+      gets.push({ url: withQuery('/users', { $filter: filter, $select: select }) });
+    }
+  }
   if (gets.length > 0) {
     const results = await batchGet(graph, gets);
     results.forEach((res, i) => {
@@ -135,6 +163,10 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
         throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: gets[i]!.url });
       }
       const body = res.body as Record<string, unknown> | null;
+      if (holderGets.has(i)) {
+        for (const u of (body?.['value'] ?? []) as Record<string, unknown>[]) if (typeof u['id'] === 'string') holders.set(u['id'].toLowerCase(), u);
+        return;
+      }
       if (body && Array.isArray(body['value'])) {
         for (const u of body['value'] as Record<string, unknown>[]) keep(u);
       } else if (body && typeof body['id'] === 'string') {
@@ -146,9 +178,11 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   let users = [...found.values()].map((u) => toObservedUser(u, marker));
   if (caller.kind === 'app' && users.length > 0) {
     const roles = await listAll<{ principalId?: string }>(graph, withQuery('/roleManagement/directory/roleAssignments', { $select: 'principalId' }));
-    const holders = new Set(roles.map((a) => (a.principalId ?? '').toLowerCase()));
-    users = users.map((u) => ({ ...u, hasDirectoryRole: holders.has(u.id.toLowerCase()) }));
+    const roleHolders = new Set(roles.map((a) => (a.principalId ?? '').toLowerCase()));
+    users = users.map((u) => ({ ...u, hasDirectoryRole: roleHolders.has(u.id.toLowerCase()) }));
   }
   if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');
-  return { caller, users, markerProperty: marker };
+  for (const id of found.keys()) holders.delete(id);
+  const addressHolders = [...holders.values()].map((u) => toObservedUser(u, marker));
+  return { caller, users, ...(addressHolders.length > 0 ? { addressHolders } : {}), markerProperty: marker };
 }

@@ -15,8 +15,10 @@ import { emailHash } from './marker.js';
 import { sameEmail } from './email-compare.js';
 import { observedDigest } from './observed-digest.js';
 import { summarize } from './summary.js';
+import { addressConflict, describeHolder, type DeclaredAt } from './address-conflict.js';
+import { APP_ONLY_ROLE_RULE, roleHolderBlock } from './role-holder.js';
 
-export { DEFAULT_LEASE_SECONDS };
+export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
 export interface PlanOptions {
   /** The clock, given by the caller: only used to tell whether another run's intent lease expired. */
@@ -27,17 +29,20 @@ export interface PlanOptions {
   readonly runId?: string;
 }
 
-/** Graph's rule, quoted so the reviewer recognises it (reset-redemption-status article). */
-export const APP_ONLY_ROLE_RULE =
-  "For app-only calls, the redemption status can't be reset if there are any roles assigned to the target user account";
-
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
   const index = indexUsers(observed.users);
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
   const claims = claimedUsers(desired.guests, index);
+  const rules: Rules = {
+    addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
+    declaredAt: (id) => {
+      const g = claims.get(id.toLowerCase())?.[0];
+      return g ? `${g.source.file}:${g.source.line}` : undefined;
+    },
+  };
   const guests: GuestPlan[] = [];
   for (const guest of desired.guests) {
-    const g = planGuest(guest, index, observed.caller.kind, lease, claims);
+    const g = planGuest(guest, index, observed.caller.kind, lease, claims, rules);
     if (g.actions.length > 0 || g.blocked !== undefined) guests.push(g);
   }
   return {
@@ -47,6 +52,12 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     summary: summarize(guests, desired.guests.length),
     guests,
   };
+}
+
+/** What the cross-user rules need: every observed user by address, and where users are declared. */
+interface Rules {
+  readonly addresses: ReadonlyMap<string, readonly ObservedUser[]>;
+  readonly declaredAt: DeclaredAt;
 }
 
 interface Outcome {
@@ -61,8 +72,9 @@ function planGuest(
   callerKind: 'app' | 'delegated',
   lease: LeaseOptions,
   claims: ReadonlyMap<string, readonly DesiredGuest[]>,
+  rules: Rules,
 ): GuestPlan {
-  const outcome = decide(guest, index, callerKind, lease, claims);
+  const outcome = decide(guest, index, callerKind, lease, claims, rules);
   const user = outcome.user;
   return {
     key: guest.id ?? guest.upn ?? guest.email,
@@ -83,9 +95,17 @@ function decide(
   callerKind: 'app' | 'delegated',
   lease: LeaseOptions,
   claims: ReadonlyMap<string, readonly DesiredGuest[]>,
+  rules: Rules,
 ): Outcome {
   const match = matchGuest(guest, index);
-  if (match.kind === 'blocked') return { ...(match.user ? { user: match.user } : {}), actions: [], blocked: match.blocked };
+  if (match.kind === 'blocked') {
+    // An invitation to an address another user carries: say where that user is declared, if it is.
+    const blocked =
+      match.blocked.code === 'email-in-use' && match.user && rules.declaredAt(match.user.id)
+        ? { ...match.blocked, reason: `${match.blocked.reason}; it is ${describeHolder(match.user, rules.declaredAt)}` }
+        : match.blocked;
+    return { ...(match.user ? { user: match.user } : {}), actions: [], blocked };
+  }
   if (match.kind === 'invite') {
     return {
       actions: [
@@ -175,18 +195,10 @@ function decide(
     }
   }
 
-  // Graph refuses app-only resets of role holders: block before anything is written, so a guest
-  // is never left with a changed profile and no reset.
-  if (callerKind === 'app' && user.hasDirectoryRole === true && actions.some((a) => a.type === 'reset-redemption')) {
-    return {
-      user,
-      actions: [],
-      blocked: {
-        code: 'role-holder-app-only',
-        reason: `user ${user.id} holds a directory role and guestops runs with app-only credentials. Graph: "${APP_ONLY_ROLE_RULE}". Run apply with delegated credentials (Helpdesk Administrator or above), or remove the role first.`,
-      },
-    };
-  }
+  const conflict = addressConflict(guest, user, actions, rules.addresses, rules.declaredAt);
+  if (conflict) return { user, actions: [], blocked: conflict };
+  const role = roleHolderBlock(callerKind, user, actions);
+  if (role) return { user, actions: [], blocked: role };
   return { user, actions };
 }
 

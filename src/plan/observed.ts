@@ -34,4 +34,10 @@ export interface ObservedTenant {
   readonly caller: Caller;
   /** The users guestops could find for the declared guests (undeclared users are never touched). */
   readonly users: readonly ObservedUser[];
+  /**
+   * Other users carrying an address a declared guest is about to get (its declared email, when
+   * that differs from its user's `mail`): guests from the bulk list, members from targeted
+   * lookups. Only read, never touched: they make the planner block an address conflict.
+   */
+  readonly addressHolders?: readonly ObservedUser[];
 }

@@ -188,11 +188,14 @@ test('$batch with failing inner requests: transient ones are retried; a lasting 
     assert.equal(r.code, 0, r.stderr);
     await assertAllFired(emu, 'inner transient');
     const inner = (await emu.requests()).filter((e) => e.batch && e.path === '/v1.0/users');
-    // Two lookups, three transient failures between them, then one success each; a lookup that
-    // already succeeded is never sent again.
-    assert.deepEqual(inner.map((e) => e.status), [500, 503, 502, 200, 200], 'only the failed inner lookups were retried');
-    const okFilters = inner.filter((e) => e.status === 200).map((e) => new URLSearchParams(e.query).get('$filter'));
-    assert.equal(new Set(okFilters).size, 2, 'each lookup succeeded exactly once');
+    // The new guest's two lookups and the address lookups for the email changes: three transient
+    // failures among them, then one success each; a lookup that already succeeded is never sent again.
+    const filterOf = (e: (typeof inner)[number]) => new URLSearchParams(e.query).get('$filter');
+    assert.deepEqual(inner.filter((e) => e.status !== 200).map((e) => e.status), [500, 503, 502]);
+    const okFilters = inner.filter((e) => e.status === 200).map(filterOf);
+    assert.ok(okFilters.length >= 2, 'the new guest was looked up');
+    assert.equal(new Set(okFilters).size, okFilters.length, 'each lookup succeeded exactly once');
+    assert.equal(new Set(inner.map(filterOf)).size, okFilters.length, 'every lookup succeeded in the end');
     const plan = JSON.parse(r.stdout) as { guests: { email: string; actions: { type: string }[] }[] };
     assert.deepEqual(plan.guests.find((g) => g.email === NEW_EMAIL)!.actions.map((a) => a.type), ['invite']);
 
