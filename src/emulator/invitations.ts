@@ -11,6 +11,7 @@ import { PERMISSIONS, requireAny } from './auth.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
 import { GraphError, badRequest, resourceNotFound } from './graph-error.js';
 import type { UserData } from './tenant.js';
+import { invitedUserSponsors } from './invited-sponsors.js';
 
 /** Characters invitation-post.md says invitedUserEmailAddress must not contain. */
 const FORBIDDEN = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/;
@@ -99,6 +100,7 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
   }
   const info = parseMessageInfo(body['invitedUserMessageInfo']);
   const tenant = ctx.tenant;
+  const sponsors = invitedUserSponsors(tenant, body, reset);
 
   let user: UserData;
   if (reset) {
@@ -162,6 +164,7 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
         accountEnabled: true,
         identities: [{ signInType: 'userPrincipalName', issuer: tenant.tenantDomain, issuerAssignedId: upn }],
         createdDateTime: new Date().toISOString(),
+        ...(sponsors.length > 0 ? { sponsors } : {}),
       }).data;
     }
   }

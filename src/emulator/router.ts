@@ -9,6 +9,7 @@ import { createInvitation } from './invitations.js';
 import { listRoleAssignments } from './role-assignments.js';
 import type { RequestCost } from './throttle.js';
 import { countUsers, getMe, getUser, listUsers, patchUser } from './users.js';
+import { sponsorRoute } from './sponsors.js';
 
 export interface Route {
   readonly run: (ctx: HandlerContext) => GraphResponse;
@@ -64,6 +65,7 @@ export function route(method: string, segments: readonly string[], hasSelect: bo
       if (method === 'DELETE') throw notImplemented('Deleting users');
       throw methodNotAllowed();
     }
+    if (third?.toLowerCase() === 'sponsors') return sponsorRoute(method, segments);
     throw segmentNotFound(third!);
   }
   if (s0 === 'invitations' && n === 1) return only('POST', { run: createInvitation, cost: INVITATION });

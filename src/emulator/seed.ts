@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { GuestopsError } from '../errors.js';
+import { checkLifecycleFields } from './seed-lifecycle.js';
 
 export interface SeedExtensionProperty {
   /** Either the short name (`guestopsState`) or the full `extension_{appIdNoDashes}_{name}`. */
@@ -53,6 +54,8 @@ export interface Seed {
   readonly users: readonly SeedUser[];
   readonly roleAssignments?: readonly SeedRoleAssignment[];
   readonly tokens: Readonly<Record<string, SeedToken>>;
+  /** The tenant has a Microsoft Entra ID P1 licence (needed to read signInActivity). Default false. */
+  readonly entraIdP1?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -63,7 +66,7 @@ export function extensionFullName(appId: string, name: string): string {
   return name.startsWith('extension_') ? name : `extension_${appId.replace(/-/g, '')}_${name}`;
 }
 
-class SeedProblem extends Error {}
+export class SeedProblem extends Error {}
 
 function fail(where: string, what: string): never {
   throw new SeedProblem(`${where}: ${what}`);
@@ -167,6 +170,8 @@ function checkSeed(data: unknown): asserts data is Seed {
       }
     }
   });
+  checkLifecycleFields(data['users'] as Record<string, unknown>[], ids);
+  if (data['entraIdP1'] !== undefined && typeof data['entraIdP1'] !== 'boolean') fail('entraIdP1', 'must be true or false');
   const ras = data['roleAssignments'] ?? [];
   if (!Array.isArray(ras)) fail('roleAssignments', 'must be an array');
   ras.forEach((r: unknown, i: number) => {

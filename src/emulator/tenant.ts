@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { extensionFullName, type Seed, type SeedToken } from './seed.js';
+import { withUserDefaults } from './user-defaults.js';
 
 export type UserData = Record<string, unknown> & { id: string; userPrincipalName: string };
 
@@ -71,6 +72,8 @@ export class Tenant {
   private readonly rolesByPrincipal = new Map<string, RoleAssignment[]>();
   readonly messages: InvitationMessage[] = [];
   readonly tokens: ReadonlyMap<string, SeedToken>;
+  /** Whether the tenant has a Microsoft Entra ID P1 licence (signInActivity needs it). */
+  readonly entraIdP1: boolean;
   /** Last externalUserStateChangeDateTime handed out, in ms: change times only move forward. */
   private lastChangeMs = 0;
 
@@ -78,6 +81,7 @@ export class Tenant {
     this.tenantId = seed.tenantId;
     this.tenantDomain = seed.tenantDomain ?? inferDomain(seed) ?? 'contoso.onmicrosoft.com';
     this.tokens = new Map(Object.entries(seed.tokens));
+    this.entraIdP1 = seed.entraIdP1 === true;
     for (const a of seed.applications ?? []) {
       const app: Application = {
         id: a.id,
@@ -92,7 +96,7 @@ export class Tenant {
       }
     }
     // The seed is already this emulator's own copy (parsed from a file, or cloned by resolveSeed).
-    for (const u of seed.users) this.addUser(u as UserData);
+    for (const u of seed.users) this.addUser(withUserDefaults(u as UserData));
     for (const r of seed.roleAssignments ?? []) {
       this.addRoleAssignment({
         id: r.id ?? randomUUID(),

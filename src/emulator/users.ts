@@ -11,6 +11,8 @@ import type { Tenant, UserData, UserRecord } from './tenant.js';
 import {
   COLLECTION_PROPERTIES, DEFAULT_USER_PROPERTIES, READ_ONLY_PROPERTIES, USER_PROPERTIES, WRITABLE_STRINGS,
 } from './user-properties.js';
+import { EXPAND_PAGE_MAX, parseSponsorExpand, withExpandedSponsors } from './sponsors.js';
+import { SIGN_IN_PAGE_MAX, checkSignInActivityAccess, selectsSignInActivity } from './sign-in-activity.js';
 
 const ON_PREM_ATTRS = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`);
 const MAX_PAGE = 999;
@@ -271,7 +273,6 @@ function checkAdvancedOptions(ctx: HandlerContext): { advanced: boolean; count: 
     throw badRequest("'$skip' is not supported by the service.");
   }
   if (q.has('$orderby')) throw unsupportedQuery('$orderby is not implemented by the Graph emulator.');
-  if (q.has('$expand')) throw unsupportedQuery('$expand is not implemented by the Graph emulator.');
   return { advanced: eventual && count, count };
 }
 
@@ -280,7 +281,11 @@ export function listUsers(ctx: HandlerContext): GraphResponse {
   ctx.query.allowOnly(['$select', '$top', '$filter', '$skiptoken', '$count', '$search', '$skip', '$orderby', '$expand', '$format']);
   const { advanced, count } = checkAdvancedOptions(ctx);
   const select = parseSelect(ctx);
-  const top = pageSize(ctx.query, MAX_PAGE, DEFAULT_PAGE);
+  const expand = parseSponsorExpand(ctx);
+  checkSignInActivityAccess(ctx, select);
+  // $top is still checked against 999; an expansion or signInActivity then caps the page.
+  const asked = pageSize(ctx.query, MAX_PAGE, DEFAULT_PAGE);
+  const top = Math.min(asked, expand ? EXPAND_PAGE_MAX : asked, selectsSignInActivity(select) ? SIGN_IN_PAGE_MAX : asked);
   const filterText = ctx.query.get('$filter');
   const filter = filterText === undefined ? undefined : new FilterCompiler(ctx.tenant, advanced).compile(parseFilter(filterText));
   const start = startPosition(ctx.query);
@@ -295,7 +300,7 @@ export function listUsers(ctx: HandlerContext): GraphResponse {
     body['@odata.count'] = filter ? all.filter(test).length : all.length;
   }
   if (nextPos !== undefined) body['@odata.nextLink'] = nextLink(ctx, nextPos);
-  body['value'] = page.map((r) => projectUser(r.data, select));
+  body['value'] = page.map((r) => (expand ? withExpandedSponsors(ctx.tenant, r.data, projectUser(r.data, select), expand) : projectUser(r.data, select)));
   return { status: 200, body };
 }
 
@@ -323,12 +328,14 @@ function findUser(ctx: HandlerContext, key: string): UserRecord {
 export function getUser(ctx: HandlerContext, key: string): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.readUsers);
   ctx.query.allowOnly(['$select', '$expand', '$format']);
-  if (ctx.query.has('$expand')) throw unsupportedQuery('$expand is not implemented by the Graph emulator.');
+  const expand = parseSponsorExpand(ctx);
   const select = parseSelect(ctx);
   const rec = findUser(ctx, key);
+  checkSignInActivityAccess(ctx, select, rec.data.id.toLowerCase() !== key.toLowerCase());
+  const projected = projectUser(rec.data, select);
   return {
     status: 200,
-    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...projectUser(rec.data, select) },
+    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...(expand ? withExpandedSponsors(ctx.tenant, rec.data, projected, expand) : projected) },
   };
 }
 

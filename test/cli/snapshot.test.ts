@@ -32,7 +32,7 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     const snap = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
     assert.equal(snap.code, 0, snap.stderr);
     // Erin (member, declared) and Frank hold directory roles.
-    assert.match(snap.stdout, /wrote tenant\.json: 8 users, 2 role assignment\(s\), tokens rehearsal-apply, rehearsal-plan \(fake, emulator only\)/);
+    assert.match(snap.stdout, /wrote tenant\.json: 9 users, 2 role assignment\(s\), tokens rehearsal-apply, rehearsal-plan \(fake, emulator only\)/);
     const text = readFileSync(join(cwd, 'tenant.json'), 'utf8');
     assert.doesNotMatch(text, /demo-apply/, 'the token used to take the snapshot is never written');
     const seed = validateSeed(JSON.parse(text));
@@ -83,7 +83,7 @@ test('snapshot refuses to overwrite without --force and needs --out', async () =
     assert.deepEqual(await live.requests(), [], 'refused before reading the tenant');
     const forced = await guestops(live, ['snapshot', '--out', 'tenant.json', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 7);
+    assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 8);
     const fresh = await guestops(live, ['snapshot', '--out', 'copy.json'], { cwd });
     assert.equal(fresh.code, 0, fresh.stderr);
     const seedOf = (f: string): unknown => ({ ...(JSON.parse(readFileSync(join(cwd, f), 'utf8')) as object), $comment: null });

@@ -48,9 +48,9 @@ test('state shows users, markers, role assignments; redeem of a non-pending user
   const emu = await withEmulator({ throttle: false });
   try {
     const s = await emu.state();
-    assert.equal(s.users.length, 8);
+    assert.equal(s.users.length, 9);
     assert.equal(s.roleAssignments.length, 2);
-    assert.deepEqual(Object.keys(s.markers).length, 4);
+    assert.deepEqual(Object.keys(s.markers).length, 6);
     assert.match(String(s.markers['6f1c2d4e-0b8a-4c3e-9d1f-2a7b5c9e8d10']!['extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState']), /"v":1/);
     await assert.rejects(emu.redeem('6f1c2d4e-0b8a-4c3e-9d1f-2a7b5c9e8d10'), /HTTP 409/);
     await assert.rejects(emu.redeem('11111111-2222-4333-8444-555555555555'), /HTTP 404/);

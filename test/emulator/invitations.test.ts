@@ -39,7 +39,7 @@ test('reset redemption keeps id and UPN, sets PendingAcceptance and a strictly l
     assert.equal(john['userPrincipalName'], 'john.doe_fabrikam.example#EXT#@contoso.onmicrosoft.com');
     assert.equal(john['externalUserState'], 'PendingAcceptance');
     assert.ok(Date.parse(john['externalUserStateChangeDateTime'] as string) > Date.parse('2026-03-02T10:15:00Z'));
-    assert.equal(s.users.length, 8, 'no user created');
+    assert.equal(s.users.length, 9, 'no user created');
     assert.equal(s.messages.length, 1);
     const m = s.messages[0]!;
     assert.equal(m.to, 'john.doe@fabrikam.example');
@@ -121,7 +121,7 @@ test('a new invitation creates a guest with a #EXT# UPN; re-inviting returns the
     );
     const again = await graphFetch(emu.url, '/v1.0/invitations', { method: 'POST', body, token: 'demo-admin' });
     assert.equal(again.body.invitedUser.id, id);
-    assert.equal((await emu.state()).users.length, 9);
+    assert.equal((await emu.state()).users.length, 10);
   });
 });
 

@@ -30,7 +30,7 @@ test('GET /users returns the default property set, @odata.context and no extensi
     const r = await graphFetch(emu.url, '/v1.0/users');
     assert.equal(r.status, 200);
     assert.equal(r.body['@odata.context'], `${emu.url}/v1.0/$metadata#users`);
-    assert.equal(r.body.value.length, 8);
+    assert.equal(r.body.value.length, 9);
     assert.deepEqual(Object.keys(r.body.value[0]).sort(), [...DEFAULT_KEYS].sort());
     assert.equal(r.body['@odata.nextLink'], undefined);
     assert.ok(r.headers.get('request-id'));
@@ -100,9 +100,9 @@ test('paging: default page is 100, nextLink is absolute on the emulator and foll
       pages++;
     }
     // 7 demo guests + 450 of 500 generated (every 10th is a member)
-    assert.equal(seen.length, 457);
+    assert.equal(seen.length, 458);
     assert.equal(new Set(seen).size, seen.length);
-    assert.equal(pages, Math.ceil(457 / 37));
+    assert.equal(pages, Math.ceil(458 / 37));
   }, manyGuests(500));
 });
 
@@ -124,7 +124,7 @@ test('$filter forms guestops uses', async () => {
       assert.equal(r.status, 200, `${filter}: ${JSON.stringify(r.body)}`);
       return r.body.value.map((u: { id: string }) => u.id);
     };
-    assert.equal((await ids("userType eq 'Guest'")).length, 7);
+    assert.equal((await ids("userType eq 'Guest'")).length, 8);
     assert.deepEqual(await ids("mail eq 'JOHN.DOE@fabrikam.example'"), [JOHN]);
     assert.deepEqual(await ids(`userPrincipalName eq '${JOHN_UPN}'`), [JOHN]);
     assert.deepEqual(await ids(`id in ('${ALICE}', '${JOHN}')`), [JOHN, ALICE]);
@@ -184,7 +184,7 @@ test('unsupported filters are 400, never ignored; advanced operators need Consis
     const raw = await graphFetch(emu.url, '/v1.0/users/$count');
     assert.equal(raw.status, 400);
     const rawOk = await graphFetch(emu.url, '/v1.0/users/$count', { headers: { ConsistencyLevel: 'eventual' } });
-    assert.equal(rawOk.body, 8);
+    assert.equal(rawOk.body, 9);
     const unknownOption = await graphFetch(emu.url, '/v1.0/users?$frobnicate=1');
     assert.equal(unknownOption.status, 400);
   });
