@@ -2,7 +2,8 @@
  * Reads what the planner needs from the tenant, at a cost of about ceil(N/999) + a few requests:
  *   1. `GET /me` — 200 means a delegated (signed-in user) token; Graph refuses /me for app-only.
  *   2. one paged bulk list of guests with `$select` (marker included — why the marker is a
- *      directory extension or extensionAttribute: open extensions are not returned in a list);
+ *      directory extension or extensionAttribute: open extensions are not returned in a list),
+ *      for a large guests/ read as disjoint partitions in parallel (guest-partitions.ts);
  *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted)
  *      and `mail eq` / `otherMails/any` lookups for email-only (new) guests;
  *      — and, for declared guests whose email differs from their user's `mail` (an email
@@ -22,6 +23,7 @@ import { resolveMarkerProperty, type MarkerProperty } from './marker-property.js
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
+import { PARTITION_FROM_DECLARED, listGuestsPartitioned, type GuestListingMode } from './guest-partitions.js';
 
 export const USER_FIELDS = [
   'id',
@@ -41,6 +43,12 @@ export const ADDRESS_LOOKUP_CHUNK = 15;
 export interface ObserveOptions {
   /** Resolved property, or its configured name, or undefined to discover it. */
   readonly markerProperty?: MarkerProperty | string | undefined;
+  /**
+   * How the guest list is read (guest-partitions.ts): `auto` (default) partitions it when guests/
+   * declares a tenant of several pages, and then also overlaps the reads that do not depend on
+   * each other (/me with the marker discovery, role assignments with the list).
+   */
+  readonly guestListing?: GuestListingMode;
 }
 
 export interface Observation extends ObservedTenant {
@@ -76,17 +84,35 @@ export async function detectCaller(graph: Graph): Promise<Caller> {
   return { kind: 'app' };
 }
 
+function listRoleHolders(graph: Graph): Promise<Set<string>> {
+  return listAll<{ principalId?: string }>(graph, withQuery('/roleManagement/directory/roleAssignments', { $select: 'principalId' })).then(
+    (roles) => new Set(roles.map((a) => (a.principalId ?? '').toLowerCase())),
+  );
+}
+
 export async function observeTenant(graph: Graph, desired: DesiredState, options: ObserveOptions = {}): Promise<Observation> {
-  const caller = await detectCaller(graph);
+  const mode = options.guestListing ?? 'auto';
+  const parallel = mode === 'partitioned' || (mode === 'auto' && desired.guests.length >= PARTITION_FROM_DECLARED);
+  const resolveMarker = (): Promise<MarkerProperty> =>
+    typeof options.markerProperty === 'object' && options.markerProperty !== null
+      ? Promise.resolve(options.markerProperty)
+      : resolveMarkerProperty(graph, options.markerProperty);
+  let caller: Caller;
   let marker: MarkerProperty;
-  if (typeof options.markerProperty === 'object' && options.markerProperty !== null) {
-    marker = options.markerProperty;
+  if (parallel) {
+    [caller, marker] = await Promise.all([detectCaller(graph), resolveMarker()]);
   } else {
-    marker = await resolveMarkerProperty(graph, options.markerProperty);
+    caller = await detectCaller(graph);
+    marker = await resolveMarker();
   }
   const select = userSelect(marker);
 
-  const guests = await listGuests(graph, { select: [...USER_FIELDS, marker.select] });
+  // Started beside the list in parallel mode; a rejection is observed where it is awaited.
+  const earlyHolders = parallel && caller.kind === 'app' ? listRoleHolders(graph) : undefined;
+  earlyHolders?.catch(() => undefined);
+  const guests = parallel
+    ? await listGuestsPartitioned(graph, { select: [...USER_FIELDS, marker.select] })
+    : await listGuests(graph, { select: [...USER_FIELDS, marker.select] });
   const byId = new Map<string, Record<string, unknown>>();
   const byUpn = new Map<string, Record<string, unknown>>();
   const byMail = new Map<string, Record<string, unknown>[]>();
@@ -176,9 +202,8 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   }
 
   let users = [...found.values()].map((u) => toObservedUser(u, marker));
-  if (caller.kind === 'app' && users.length > 0) {
-    const roles = await listAll<{ principalId?: string }>(graph, withQuery('/roleManagement/directory/roleAssignments', { $select: 'principalId' }));
-    const roleHolders = new Set(roles.map((a) => (a.principalId ?? '').toLowerCase()));
+  if (caller.kind === 'app' && (users.length > 0 || earlyHolders)) {
+    const roleHolders = await (earlyHolders ?? listRoleHolders(graph));
     users = users.map((u) => ({ ...u, hasDirectoryRole: roleHolders.has(u.id.toLowerCase()) }));
   }
   if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');

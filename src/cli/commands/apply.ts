@@ -16,6 +16,7 @@ import { resumeCommand } from '../resume-command.js';
 import { askForYes, atInteractiveTerminal } from '../confirm.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
+import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
 import { renderText } from '../../render/text.js';
 import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
@@ -99,7 +100,7 @@ export const command: Command = {
         throw new GuestopsError('plan-other-endpoint', `the plan was made against ${saved.graphUrl}, not ${conn.graphUrl}; nothing was written`);
       }
       const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
-      const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured });
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured, guestListing: guestListingFromEnv() });
       const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId });
       if (saved) checkSavedPlan(saved, plan);
       checkMaxResets(plan, maxResets);

@@ -12,6 +12,7 @@ import { useColor } from '../color.js';
 import { checkWritableFile } from '../writable-path.js';
 import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
+import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
 import { renderText } from '../../render/text.js';
 import { renderMarkdown } from '../../render/markdown.js';
@@ -56,7 +57,7 @@ export const command: Command = {
 
     const conn = await connect(o);
     try {
-      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty });
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv() });
       const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds() });
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       let planJsonPath: string | undefined;
