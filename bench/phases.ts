@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
-import { APPLY_BUDGET, applyLowerBoundMs, naiveLowerBoundMs } from './apply-budget.js';
+import { APPLY_BUDGET, applyLowerBoundMs, boundTerms, naiveLowerBoundMs } from './apply-budget.js';
 import { requestLog, resetLog, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
 import type { BaselineResult } from './per-guest-baseline.js';
-import type { ApplyNotes, ApplyResult, PlanNotes, PlanResult, ValidateResult } from './results.js';
+import type { ApplyNotes, ApplyResult, LatencyRun, PlanNotes, PlanResult, ValidateResult } from './results.js';
 import { runGuestops, runMeasured, type ChildRun } from './run-child.js';
 import { generateScenario, realisticMix, resetOnlyMix, type ExpectedSummary } from './tenant-generator.js';
+import { setLatency } from './latency-control.js';
 
 const baselineEntry = join(dirname(fileURLToPath(import.meta.url)), 'baseline-child.js');
 
@@ -46,7 +47,25 @@ function checkPlanOutput(run: ChildRun, expected: ExpectedSummary, what: string)
   }
 }
 
-export async function measurePlan(guests: number, options: { baseline: boolean; repeat: number }): Promise<{ result: PlanResult; notes: PlanNotes }> {
+/**
+ * `guestops plan` once under a latency model, with the given guest listing; checked like every
+ * other run. Wall time is spawn to exit, as on loopback.
+ */
+async function planUnderLatency(emuUrl: string, root: string, scenario: ReturnType<typeof generateScenario>, listing: 'partitioned' | 'sequential'): Promise<{ wallMs: number; requests: number }> {
+  await resetLog(emuUrl);
+  const run = await runGuestops(['plan', '--graph-url', emuUrl, '--format', 'json'], {
+    cwd: root,
+    env: { GUESTOPS_TOKEN: scenario.planToken, GUESTOPS_GUEST_LISTING: listing },
+    timeoutMs: 600_000,
+  });
+  checkPlanOutput(run, scenario.expected, `plan (${listing}) at ${scenario.guests} guests under latency`);
+  return { wallMs: run.wallMs, requests: topLevel(await requestLog(emuUrl)).length };
+}
+
+export async function measurePlan(
+  guests: number,
+  options: { baseline: boolean; repeat: number; latency: readonly string[] },
+): Promise<{ result: PlanResult; notes: PlanNotes }> {
   const scenario = generateScenario({ guests, mix: realisticMix(guests) });
   const root = writeGuestTree(scratch(`plan-${guests}`), scenario.files);
   const emu = await startEmulator({ seed: scenario.seed, throttle: false });
@@ -91,8 +110,19 @@ export async function measurePlan(guests: number, options: { baseline: boolean; 
       baselineWallMs = child.wallMs; // spawn to exit, like the plan figure
       await resetLog(emu.url);
     }
+
+    // The same tenant behind a latency model: the partitioned listing and the sequential pager,
+    // one after the other in this run, for each setting asked for at this size.
+    const latency: LatencyRun[] = [];
+    for (const spec of options.latency) {
+      await setLatency(emu.url, spec);
+      const partitioned = await planUnderLatency(emu.url, root, scenario, 'partitioned');
+      const sequential = await planUnderLatency(emu.url, root, scenario, 'sequential');
+      latency.push({ spec, partitionedWallMs: partitioned.wallMs, partitionedRequests: partitioned.requests, sequentialWallMs: sequential.wallMs, sequentialRequests: sequential.requests });
+      await setLatency(emu.url, undefined);
+    }
     return {
-      result: { guests, requests, baselineRequests, wallMs: run.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb },
+      result: { guests, requests, baselineRequests, wallMs: run.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb, latency },
       notes: { guests, emulatorCpuMs: median.emulatorCpuMs, files: scenario.files.length },
     };
   } finally {
@@ -126,21 +156,27 @@ interface ApplyReportJson {
 }
 
 /**
- * `guestops apply` of `resets` redemption resets in a tenant of `tenantGuests` managed guests,
- * with the emulator enforcing Graph's documented budgets. Afterwards a fresh plan must show no
+ * A partner renamed its email domain: `guestops apply` of `resets` redemption resets of that
+ * partner's guests (each also a profile update) in a tenant of `tenantGuests` more managed guests,
+ * with the emulator enforcing Graph's documented budgets time-scaled by `timeScale` (and
+ * guestops' invitation pacer told the same scaled rate). Afterwards a fresh plan must show no
  * change left, and the log must hold exactly one accepted reset per guest.
  */
-export async function measureApply(resets: number, tenantGuests: number): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
-  const scenario = generateScenario({ guests: Math.max(tenantGuests, resets), mix: resetOnlyMix(resets) });
+export async function measureApply(resets: number, tenantGuests: number, timeScale: number): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
+  const scenario = generateScenario({ guests: tenantGuests, mix: resetOnlyMix(0), partnerMigration: resets, guestsPerFile: 50 });
   const root = writeGuestTree(scratch(`apply-${resets}`), scenario.files);
-  const emu = await startEmulator({ seed: scenario.seed, throttle: APPLY_BUDGET });
+  const emu = await startEmulator({ seed: scenario.seed, throttle: { ...APPLY_BUDGET, timeScale } });
   try {
     await resetLog(emu.url);
     const reportPath = join(root, 'report.json');
     const run = await runGuestops(['apply', '--graph-url', emu.url, '--max-resets', String(resets), '--report', reportPath], {
       cwd: root,
-      env: { GUESTOPS_TOKEN: scenario.applyToken, GUESTOPS_RUN_ID: 'bench-apply' },
-      timeoutMs: 240_000,
+      env: {
+        GUESTOPS_TOKEN: scenario.applyToken,
+        GUESTOPS_RUN_ID: 'bench-apply',
+        GUESTOPS_INVITATION_RATE: `${APPLY_BUDGET.invitationsPer5s}/${5_000 * timeScale}ms`,
+      },
+      timeoutMs: 600_000,
     });
     let report: ApplyReportJson;
     try {
@@ -155,8 +191,27 @@ export async function measureApply(resets: number, tenantGuests: number): Promis
     if (perUser.size !== resets - (Number.isNaN(failed) ? 0 : failed)) {
       process.stderr.write(`bench: warning: ${perUser.size} guests were reset, ${resets} planned (${failed} failed)\n`);
     }
+    const ok = (e: { status: number }) => e.status >= 200 && e.status < 300;
     const invitationPosts = log.filter((e) => e.method === 'POST' && /\/invitations$/i.test(e.path)).length;
-    const notesBase = { naiveLowerBoundMs: naiveLowerBoundMs(resets), invitationPosts, writes: log.filter((e) => e.method === 'PATCH').length, totalRequests: topLevel(log).length };
+    const patches = log.filter((e) => e.method === 'PATCH').length;
+    const acceptedPatches = log.filter((e) => e.method === 'PATCH' && ok(e)).length;
+    const reads = log.filter((e) => e.method === 'GET' && e.batch === undefined).length;
+    const writesPerReset = acceptedPatches / Math.max(1, perUser.size);
+    const guestopsCost = { invitations: 1, writes: Math.ceil(writesPerReset), resourceUnits: Math.ceil(writesPerReset) + 1 };
+    const notesBase = {
+      naiveLowerBoundMs: naiveLowerBoundMs(resets, timeScale),
+      invitationPosts,
+      writes: patches,
+      totalRequests: topLevel(log).length,
+      reads,
+      boundTerms: boundTerms(resets, undefined, timeScale),
+      guestopsTerms: boundTerms(resets, guestopsCost, timeScale),
+      // If Graph also counted POST /invitations as an identity write (it documents the invitation
+      // manager's limit separately; the emulator does not count it), and if the final marker write
+      // were dropped for a reset that moved Accepted → PendingAcceptance.
+      ifInvitationIsWrite: boundTerms(resets, { ...guestopsCost, writes: guestopsCost.writes + 1 }, timeScale),
+      ifInvitationIsWriteNoFinal: boundTerms(resets, { ...guestopsCost, writes: guestopsCost.writes }, timeScale),
+    };
 
     // Level-triggered check: after apply, plan must find nothing left to do.
     const again = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
@@ -168,7 +223,16 @@ export async function measureApply(resets: number, tenantGuests: number): Promis
       process.stderr.write(`bench: ${(e as Error).message}\n`);
     }
     return {
-      result: { resets, elapsedMs: run.wallMs, lowerBoundMs: applyLowerBoundMs(resets), throttled: throttled(log), failed, duplicated },
+      result: {
+        resets,
+        elapsedMs: run.wallMs,
+        lowerBoundMs: applyLowerBoundMs(resets, timeScale),
+        throttled: throttled(log),
+        failed,
+        duplicated,
+        timeScale,
+        writesPerReset,
+      },
       notes: { ...notesBase, converged },
     };
   } finally {

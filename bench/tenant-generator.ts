@@ -37,7 +37,16 @@ export interface ScenarioOptions {
   readonly seed?: number;
   /** Guests per YAML file (the last file takes the remainder). Default 50: 10,000 guests → 200 files. */
   readonly guestsPerFile?: number;
+  /**
+   * A partner renamed its email domain: this many more managed guests of one partner, all in one
+   * file, declared with the new domain while the tenant (and their markers) still hold the old
+   * one — each needs a profile update and a redemption reset.
+   */
+  readonly partnerMigration?: number;
 }
+
+/** The partner of the domain-migration scenario: its old and new email domains. */
+export const MIGRATING_PARTNER = { oldDomain: 'contoso-partner.example', newDomain: 'contoso-partner-group.example', file: 'partners/contoso-partner.yaml' } as const;
 
 export interface ExpectedSummary {
   readonly resets: number;
@@ -260,6 +269,19 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     fileLines[Math.floor(i / perFile)]!.push(...guestYaml(declared));
     declaredIdentities.push(declared.id !== undefined ? { id: declared.id } : { upn: declared.upn! });
   }
+  const migrating = options.partnerMigration ?? 0;
+  const partnerLines = ['# yaml-language-server: $schema=../../schemas/guests.schema.json', `# ${MIGRATING_PARTNER.oldDomain} renamed its domain to ${MIGRATING_PARTNER.newDomain}.`, 'guests:'];
+  for (let i = 0; i < migrating; i++) {
+    const old = freshEmail(MIGRATING_PARTNER.oldDomain);
+    const generation = rng.next() < 0.1 ? 1 + rng.int(3) : 0;
+    const u = newGuestUser(old, marker(generation, old));
+    users.push(u);
+    const declared: { id?: string; upn?: string; email: string; generation: number } = { ...identity(rng, u), email: old.replace(/@.*$/, `@${MIGRATING_PARTNER.newDomain}`), generation };
+    partnerLines.push(...guestYaml(declared));
+    declaredIdentities.push(declared.id !== undefined ? { id: declared.id } : { upn: declared.upn! });
+    expected.resets++;
+    expected.profileUpdates++;
+  }
   for (let i = 0; i < mix.undeclaredGuests; i++) {
     const email = freshEmail(`${rng.pick(COMPANY)}-undeclared.example`);
     users.push(newGuestUser(email, rng.next() < 0.5 ? marker(0, email) : {}));
@@ -297,7 +319,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     },
   };
   const files = companies.map((c, i) => ({ path: `${c.region}/${c.domain.replace(/\.example$/, '')}.yaml`, text: fileLines[i]!.join('\n') + '\n' }));
-  return { guests: n, seed, files, expected, planToken: 'bench-plan', applyToken: 'bench-apply', markerProperty: MARKER_PROPERTY, declared: declaredIdentities };
+  if (migrating > 0) files.push({ path: MIGRATING_PARTNER.file, text: partnerLines.join('\n') + '\n' });
+  return { guests: n + migrating, seed, files, expected, planToken: 'bench-plan', applyToken: 'bench-apply', markerProperty: MARKER_PROPERTY, declared: declaredIdentities };
 }
 
 /** Most guests are declared by object id, some by userPrincipalName (both are what admins copy). */

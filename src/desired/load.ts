@@ -73,10 +73,20 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-/** sha256 over the canonical JSON of the guests without their source locations. */
+/**
+ * sha256 over the canonical JSON of the guests without their source locations — the JSON array
+ * fed to the hash guest by guest (the same bytes as one string, without building it).
+ */
 export function desiredDigest(guests: readonly DesiredGuest[]): string {
-  const meaning = guests.map(({ source: _source, fields: _fields, ...rest }) => rest);
-  return createHash('sha256').update(canonicalJson(meaning)).digest('hex');
+  const hash = createHash('sha256');
+  const memo = new WeakMap<object, string>();
+  hash.update('[');
+  guests.forEach(({ source: _source, fields: _fields, ...rest }, i) => {
+    // The invitation settings object is shared by a file's guests: memoised by identity.
+    hash.update((i > 0 ? ',' : '') + canonicalJson(rest, memo));
+  });
+  hash.update(']');
+  return hash.digest('hex');
 }
 
 export async function loadDesiredState(dir: string, options: LoadOptions = {}): Promise<LoadResult> {

@@ -26,7 +26,7 @@ export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
   port?: number;
   /** Graph's throttling model (on by default with documented limits); false disables it. */
-  throttle?: false | { resourceUnitsPer10s?: number; invitationsPer5s?: number; writesPer150s?: number };
+  throttle?: false | { resourceUnitsPer10s?: number; invitationsPer5s?: number; writesPer150s?: number; timeScale?: number };
   /**
    * Called synchronously after a Graph request is handled, BEFORE its response is written
    * (the crash test kills its process here).

@@ -11,25 +11,34 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
-import { generateScenario, realisticMix, resetOnlyMix } from '../../bench/tenant-generator.js';
+import { MIGRATING_PARTNER, generateScenario, realisticMix, resetOnlyMix } from '../../bench/tenant-generator.js';
 import { applyLowerBoundMs } from '../../bench/apply-budget.js';
+import { UPN_FIRST_CHARACTERS } from '../../src/graph/guest-partitions.js';
 
 const benchEntry = join(repoRoot, 'dist', 'bench', 'run.js');
 
 function runBench(args: string[]): Promise<CliResult> {
-  return runNode(benchEntry, args, { timeoutMs: 120_000 });
+  return runNode(benchEntry, args, { timeoutMs: 400_000 });
 }
 
 const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
-test('the bench runs end to end at a tiny size and writes results.json in the issue 6 shape', async () => {
+const TINY_LATENCY = 'off,read=2,list=4+0.01,batch=3+0.5,write=2,jitter=0.2,seed=5';
+
+test('the bench runs end to end at a tiny size and writes results.json in the issue 6 / 15 shape', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'guestops-bench-test-'));
   try {
     const out = join(dir, 'results.json');
-    const r = await runBench(['--sizes', '120,300', '--validate', '300/6', '--apply', '40/300', '--repeat', '2', '--out', out]);
+    const r = await runBench([
+      '--sizes', '120,300', '--baseline-max', '1000', '--latency', TINY_LATENCY, '--latency-alt', `${TINY_LATENCY},scale=2@300`,
+      '--validate', '300/6', '--apply', '40/300', '--time-scale', '0.2', '--repeat', '2', '--out', out,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(results).sort(), ['apply', 'machine', 'plan', 'validate']);
+    assert.deepEqual(Object.keys(results).sort(), ['apply', 'latencyModels', 'machine', 'plan', 'validate']);
+    const models = results['latencyModels'] as { spec: string; description: string }[];
+    assert.deepEqual(models.map((m) => m.spec), [TINY_LATENCY, `${TINY_LATENCY},scale=2`]);
+    assert.match(models[1]!.description, /list page 4 ms \+ 0\.01 ms\/user.*scale 2, seed 5/);
 
     const machine = results['machine'] as Record<string, unknown>;
     assert.equal(typeof machine['cpu'], 'string');
@@ -40,8 +49,18 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     const plan = results['plan'] as Record<string, unknown>[];
     assert.deepEqual(plan.map((p) => p['guests']), [120, 300]);
     for (const p of plan) {
-      assert.deepEqual(Object.keys(p).sort(), ['baselineRequests', 'baselineWallMs', 'cpuMs', 'guests', 'peakRssMb', 'requests', 'wallMs']);
-      for (const k of Object.keys(p)) assert.ok(isNum(p[k]) && (p[k] as number) > 0, `plan.${k} = ${String(p[k])}`);
+      assert.deepEqual(Object.keys(p).sort(), ['baselineRequests', 'baselineWallMs', 'cpuMs', 'guests', 'latency', 'peakRssMb', 'requests', 'wallMs']);
+      for (const k of Object.keys(p)) if (k !== 'latency') assert.ok(isNum(p[k]) && (p[k] as number) > 0, `plan.${k} = ${String(p[k])}`);
+      // Under latency: the sequential pager costs what the default loopback run cost (a small
+      // guests/ is read sequentially); the partitioned listing one request per first character
+      // plus the $count check, instead of the one list page.
+      const runs = p['latency'] as Record<string, unknown>[];
+      assert.deepEqual(runs.map((l) => l['spec']), p['guests'] === 300 ? [TINY_LATENCY, `${TINY_LATENCY},scale=2`] : [TINY_LATENCY]);
+      for (const l of runs) {
+        assert.equal(l['sequentialRequests'], p['requests']);
+        assert.equal(l['partitionedRequests'], (p['requests'] as number) - 1 + UPN_FIRST_CHARACTERS.length + 1);
+        assert.ok(isNum(l['partitionedWallMs']) && isNum(l['sequentialWallMs']));
+      }
       // Counted by the emulator: /me, extension discovery, one list page, one $batch for the
       // guests outside the guest list, the role assignments of an app-only caller.
       assert.equal(p['requests'], 5);
@@ -57,15 +76,20 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     assert.ok(isNum(validate['wallMs']) && validate['wallMs'] > 0);
 
     const apply = results['apply'] as Record<string, unknown>;
-    assert.deepEqual(Object.keys(apply).sort(), ['duplicated', 'elapsedMs', 'failed', 'lowerBoundMs', 'resets', 'throttled']);
+    assert.deepEqual(Object.keys(apply).sort(), ['duplicated', 'elapsedMs', 'failed', 'lowerBoundMs', 'resets', 'throttled', 'timeScale', 'writesPerReset']);
     assert.equal(apply['resets'], 40);
     assert.equal(apply['failed'], 0);
     assert.equal(apply['duplicated'], 0);
-    assert.equal(apply['lowerBoundMs'], applyLowerBoundMs(40));
+    assert.equal(apply['timeScale'], 0.2);
+    assert.equal(apply['lowerBoundMs'], applyLowerBoundMs(40, 0.2));
+    // Profile + intent, then the final marker: two accepted PATCHes per reset.
+    assert.equal(apply['writesPerReset'], 2);
     assert.ok(isNum(apply['elapsedMs']) && isNum(apply['throttled']));
 
-    assert.match(r.stdout, /Goals \(issue 6\)/);
+    assert.match(r.stdout, /Goals \(issues 6 and 15\)/);
     assert.match(r.stdout, /re-plan clean/);
+    assert.match(r.stdout, /latency MODEL \(assumed figures, not a measurement of Graph\)/);
+    assert.match(r.stdout, /minimum cost: +invitations 150\/5 s/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,4 +114,12 @@ test('the generator is deterministic and its tree matches the mix it was asked f
   assert.notDeepEqual(other.files, a.files);
   const resets = generateScenario({ guests: 200, mix: resetOnlyMix(31) });
   assert.deepEqual(resets.expected, { resets: 31, profileUpdates: 15, adoptions: 0, blocked: 0, unchanged: 169 });
+  // A partner's domain migration: its guests in one file, every one declared at the new domain.
+  const migration = generateScenario({ guests: 100, mix: resetOnlyMix(0), partnerMigration: 60 });
+  assert.deepEqual(migration.expected, { resets: 60, profileUpdates: 60, adoptions: 0, blocked: 0, unchanged: 100 });
+  const partner = migration.files.find((f) => f.path === MIGRATING_PARTNER.file)!;
+  assert.equal(partner.text.match(/^ {4}email: /gm)?.length, 60);
+  assert.equal(partner.text.match(new RegExp(`email: [^\\n]*@${MIGRATING_PARTNER.newDomain.replace(/\./g, '\\.')}$`, 'gm'))?.length, 60);
+  const oldMails = migration.seed.users.filter((u) => String(u['mail']).endsWith(`@${MIGRATING_PARTNER.oldDomain}`));
+  assert.equal(oldMails.length, 60);
 });
