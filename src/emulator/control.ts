@@ -6,12 +6,19 @@
  * - `POST /_emulator/reset-log`: forget the log (sequence numbers keep growing);
  * - `POST /_emulator/faults` (a rule or an array of rules), `DELETE /_emulator/faults`;
  * - `GET|PUT|DELETE /_emulator/latency`: the latency model (latency.ts);
- * - `POST /_emulator/redeem/{id}`: the guest redeems its invitation (externalUserState Accepted).
+ * - `POST /_emulator/redeem/{id}`: the guest redeems its invitation (externalUserState Accepted);
+ * - `GET /_emulator/settings`: `{replicationLagMs, changeTimeRule}` (replication.ts);
+ *   `POST /_emulator/settings` with any of those fields changes them and answers the new settings.
+ *   Lowering the lag makes writes older than the new lag visible at once.
+ * `state` always shows the TRUE state (what every replica converges to), never a lagged view; its
+ * `staleReads` counts the objects reads saw in a lagging state, `pendingWrites` the writes not yet
+ * visible to readers.
  */
 import { GuestopsError } from '../errors.js';
 import { validateFaultRule, type FaultRule } from './faults.js';
+import type { ControlTarget } from './control-target.js';
+import { checkConsistencySettings, type ConsistencySettings } from './replication.js';
 import type { RequestLogEntry } from './request-log.js';
-import type { EmulatorServer } from './http-server.js';
 import { latencyControl } from './latency.js';
 import type { InvitationMessage, RoleAssignment, UserData } from './tenant.js';
 
@@ -30,6 +37,11 @@ export interface EmulatorStateView {
   /** Requests answered 429 by the throttling model so far. */
   readonly throttled: number;
   readonly faults: { rule: FaultRule; seen: number; fired: number }[];
+  /** Objects reads saw in a lagging state (old values, or 404/missing while a creation replicates). */
+  readonly staleReads: number;
+  /** Writes readers do not see yet. */
+  readonly pendingWrites: number;
+  readonly settings: ConsistencySettings;
 }
 
 interface ControlResponse {
@@ -41,7 +53,17 @@ function err(status: number, code: string, message: string): ControlResponse {
   return { status, body: { error: { code, message } } };
 }
 
-export function stateView(emu: EmulatorServer): EmulatorStateView {
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+export function stateView(emu: ControlTarget): EmulatorStateView {
   const t = emu.tenant;
   const markers: Record<string, Record<string, unknown>> = {};
   for (const r of t.users) {
@@ -66,10 +88,13 @@ export function stateView(emu: EmulatorServer): EmulatorStateView {
     messages: t.messages.map((m) => ({ ...m })),
     throttled: emu.throttledCount,
     faults: emu.faults.list(),
+    staleReads: t.replication.staleReads,
+    pendingWrites: t.pendingUserWrites,
+    settings: { ...t.replication.settings },
   };
 }
 
-export function handleControl(emu: EmulatorServer, method: string, path: string, rawQuery: string, body: string): ControlResponse {
+export function handleControl(emu: ControlTarget, method: string, path: string, rawQuery: string, body: string): ControlResponse {
   const rest = path.slice('/_emulator'.length);
   const params = new URLSearchParams(rawQuery);
   if (rest === '/state' && method === 'GET') return { status: 200, body: stateView(emu) };
@@ -91,12 +116,8 @@ export function handleControl(emu: EmulatorServer, method: string, path: string,
     }
     if (method === 'GET') return { status: 200, body: { faults: emu.faults.list() } };
     if (method === 'POST') {
-      let data: unknown;
-      try {
-        data = JSON.parse(body);
-      } catch {
-        return err(400, 'emulator-fault-invalid', 'fault rule: body is not JSON');
-      }
+      const data = parseJson(body);
+      if (data === NOT_JSON) return err(400, 'emulator-fault-invalid', 'fault rule: body is not JSON');
       try {
         const rules = (Array.isArray(data) ? data : [data]).map(validateFaultRule);
         const ids = rules.map((r) => emu.faults.add(r));
@@ -105,6 +126,23 @@ export function handleControl(emu: EmulatorServer, method: string, path: string,
         if (e instanceof GuestopsError) return err(400, e.code, e.message);
         throw e;
       }
+    }
+  }
+  if (rest === '/settings') {
+    const settings = emu.tenant.replication.settings;
+    if (method === 'GET') return { status: 200, body: { ...settings } };
+    if (method === 'POST') {
+      const data = parseJson(body);
+      if (data === NOT_JSON) return err(400, 'emulator-settings-invalid', 'settings: body is not JSON');
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+        return err(400, 'emulator-settings-invalid', 'settings: body must be a JSON object');
+      }
+      const unknown = Object.keys(data).filter((k) => k !== 'replicationLagMs' && k !== 'changeTimeRule');
+      if (unknown.length) return err(400, 'emulator-settings-invalid', `settings: unknown field ${unknown[0]!}`);
+      const checked = checkConsistencySettings(data as Record<string, unknown>);
+      if ('problem' in checked) return err(400, 'emulator-settings-invalid', `settings.${checked.field}: ${checked.problem}`);
+      Object.assign(settings, checked.ok);
+      return { status: 200, body: { ...settings } };
     }
   }
   const redeem = /^\/redeem\/([^/]+)$/.exec(rest);

@@ -10,10 +10,12 @@ import { authenticate } from './auth.js';
 import { DropConnection, parseBatch, runBatch, type InnerRequest } from './batch.js';
 import { Query, type GraphResponse, type HandlerContext } from './context.js';
 import { handleControl } from './control.js';
+import type { ControlTarget } from './control-target.js';
 import { FaultTable, faultCode, faultHeaders, type FaultDecision } from './faults.js';
 import { GraphError, errorBody, segmentNotFound } from './graph-error.js';
 import { RequestLog, redactBody, type RequestLogEntry } from './request-log.js';
 import { route } from './router.js';
+import { DEFAULT_CONSISTENCY, type Clock, type ConsistencySettings } from './replication.js';
 import type { Seed } from './seed.js';
 import { Tenant } from './tenant.js';
 import { Throttle, type ThrottleOptions } from './throttle.js';
@@ -26,6 +28,10 @@ export interface ServerOptions {
   readonly onRequest: ((entry: RequestLogEntry) => void) | undefined;
   /** The latency model (latency.ts); undefined: answer as fast as loopback allows. */
   readonly latency?: LatencyModel | undefined;
+  /** Overrides of the seed's replication settings (replication.ts). */
+  readonly consistency: Partial<ConsistencySettings>;
+  /** Clock replication lag is measured on (tests inject one); default performance.now. */
+  readonly clock: Clock | undefined;
 }
 
 /** Requests larger than this are refused (Graph's own limit for JSON payloads is 4 MB). */
@@ -33,7 +39,7 @@ const MAX_BODY = 4 * 1024 * 1024;
 
 type Outcome = { response: GraphResponse & { requestId: string }; drop?: false } | { drop: true };
 
-export class EmulatorServer {
+export class EmulatorServer implements ControlTarget {
   readonly tenant: Tenant;
   readonly log = new RequestLog();
   readonly faults = new FaultTable();
@@ -44,7 +50,12 @@ export class EmulatorServer {
   origin = '';
 
   constructor(private readonly options: ServerOptions) {
-    this.tenant = new Tenant(options.seed);
+    const { seed } = options;
+    const settings: ConsistencySettings = {
+      replicationLagMs: options.consistency.replicationLagMs ?? seed.replicationLagMs ?? DEFAULT_CONSISTENCY.replicationLagMs,
+      changeTimeRule: options.consistency.changeTimeRule ?? seed.changeTimeRule ?? DEFAULT_CONSISTENCY.changeTimeRule,
+    };
+    this.tenant = new Tenant(seed, settings, options.clock);
     this.throttle = options.throttle === false ? undefined : new Throttle(options.throttle, this.tenant.tenantId, () => this.tenant.size);
     this.latency = options.latency ? new LatencyInjector(options.latency) : undefined;
   }

@@ -9,6 +9,8 @@
 import { packagePath } from '../package-root.js';
 import { resolveSeed, type Seed } from './seed.js';
 import { EmulatorServer } from './http-server.js';
+import { GuestopsError } from '../errors.js';
+import { checkConsistencySettings, type Clock, type ChangeTimeRule } from './replication.js';
 import type { RequestLogEntry } from './request-log.js';
 import { parseLatencySpec, type LatencyModel } from './latency.js';
 
@@ -19,6 +21,8 @@ export type { EmulatorStateView } from './control.js';
 export type { FaultRule } from './faults.js';
 export type { InvitationMessage } from './tenant.js';
 export { describeLatency, parseLatencySpec, GRAPH_LATENCY, type LatencyModel } from './latency.js';
+export type { ChangeTimeRule, ConsistencySettings } from './replication.js';
+export { CHANGE_TIME_RULES, MAX_REPLICATION_LAG_MS } from './replication.js';
 
 export interface EmulatorOptions {
   /** A seed object or the path of a seed JSON file; default: the bundled demo tenant. */
@@ -34,6 +38,15 @@ export interface EmulatorOptions {
   onRequest?: (entry: RequestLogEntry) => void;
   /** The latency model (a spec such as `graph,scale=2` or a model); default: none. */
   latency?: string | LatencyModel;
+  /**
+   * Replication lag in ms (replication.ts): for this long after a write, readers see the object as
+   * it was (a created user answers 404). Overrides the seed's `replicationLagMs`; default 0.
+   */
+  replicationLagMs?: number;
+  /** Overrides the seed's `changeTimeRule`; default `always`. */
+  changeTimeRule?: ChangeTimeRule;
+  /** Monotonic milliseconds the lag is measured on (a test may drive it); default performance.now. */
+  clock?: Clock;
 }
 
 export interface RunningEmulator {
@@ -59,12 +72,16 @@ export function writerToken(seed: Seed): string | undefined {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seed = resolveSeed(options.seed ?? demoSeedPath);
+  const checked = checkConsistencySettings({ replicationLagMs: options.replicationLagMs, changeTimeRule: options.changeTimeRule });
+  if ('problem' in checked) throw new GuestopsError('emulator-settings-invalid', `emulator option ${checked.field}: ${checked.problem}`);
   const server = new EmulatorServer({
     seed,
     port: options.port ?? 0,
     throttle: options.throttle ?? {},
     onRequest: options.onRequest,
     latency: typeof options.latency === 'string' ? parseLatencySpec(options.latency) : options.latency,
+    consistency: checked.ok,
+    clock: options.clock,
   });
   const url = await server.listen();
   return { url, close: () => server.close() };

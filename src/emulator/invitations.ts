@@ -111,14 +111,19 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
     if (typeof id !== 'string' || id === '') {
       throw badRequest("'invitedUser.id' is required when 'resetRedemption' is true.", 'BadRequest');
     }
-    const rec = tenant.userById(id);
-    if (!rec) throw resourceNotFound(id);
+    const found = tenant.userById(id);
+    // Looked up through the replication lag: a user still replicating its creation is not found.
+    const seen = found ? tenant.visibleUser(found) : undefined;
+    if (!found || !seen) throw resourceNotFound(id);
+    const rec = found;
     if (ctx.caller.kind === 'app' && tenant.roleAssignmentsOf(rec.data.id).length > 0) {
       // reset-redemption-status.md: app-only calls cannot reset a user holding a directory role;
       // the 403 body is the one reported in azure-docs issue #71825.
       throw new GraphError(403, 'Forbidden', 'Generic authorization exception.');
     }
-    const addresses = [rec.data['mail'], ...((rec.data['otherMails'] as unknown[] | undefined) ?? [])]
+    // The precondition is checked against what a reader sees: right after a PATCH of mail the
+    // service answers this 400 (msgraph-beta-sdk-dotnet #394, azure-docs #86773).
+    const addresses = [seen['mail'], ...((seen['otherMails'] as unknown[] | undefined) ?? [])]
       .filter((m): m is string => typeof m === 'string')
       .map((m) => m.toLowerCase());
     if (!addresses.includes(email.toLowerCase())) {
@@ -129,10 +134,14 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
         'BadRequest',
       );
     }
-    const changes: Record<string, unknown> = {
-      externalUserState: 'PendingAcceptance',
-      externalUserStateChangeDateTime: tenant.nextChangeTime(rec.data['externalUserStateChangeDateTime']),
-    };
+    const changes: Record<string, unknown> = { externalUserState: 'PendingAcceptance' };
+    // user.md: "timestamp for the latest change to the externalUserState". Whether a reset that
+    // leaves a pending guest pending moves it is undocumented: the seed's changeTimeRule decides
+    // (replication.ts). The rule reads the true state: the service decides on its primary copy.
+    const stateChanges = rec.data['externalUserState'] !== 'PendingAcceptance';
+    if (stateChanges || tenant.replication.settings.changeTimeRule === 'always') {
+      changes['externalUserStateChangeDateTime'] = tenant.nextChangeTime(rec.data['externalUserStateChangeDateTime']);
+    }
     if (rec.data['userType'] !== 'Guest') {
       // An internal member invited to B2B collaboration becomes an external (B2B) account.
       // Whether the real service also flips userType is not documented clearly; we flip it so the
@@ -151,7 +160,8 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
       const id = randomUUID();
       const upn = guestUpn(email, tenant.tenantDomain);
       if (tenant.userByUpn(upn)) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
-      user = tenant.addUser({
+      // Readers get 404 for this user until its creation replicates (replication.ts).
+      user = tenant.createUser({
         id,
         userPrincipalName: upn,
         displayName: (displayName as string | undefined) ?? email,

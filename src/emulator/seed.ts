@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { GuestopsError } from '../errors.js';
 import { checkLifecycleFields } from './seed-lifecycle.js';
+import { checkConsistencySettings, type ChangeTimeRule } from './replication.js';
 
 export interface SeedExtensionProperty {
   /** Either the short name (`guestopsState`) or the full `extension_{appIdNoDashes}_{name}`. */
@@ -56,6 +57,10 @@ export interface Seed {
   readonly tokens: Readonly<Record<string, SeedToken>>;
   /** The tenant has a Microsoft Entra ID P1 licence (needed to read signInActivity). Default false. */
   readonly entraIdP1?: boolean;
+  /** Replication lag in ms (replication.ts); default 0, strongly consistent. */
+  readonly replicationLagMs?: number;
+  /** Whether a reset of an already pending guest moves its change time; default `always`. */
+  readonly changeTimeRule?: ChangeTimeRule;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -100,6 +105,8 @@ function checkSeed(data: unknown): asserts data is Seed {
   if (!isObject(data)) fail('(root)', 'must be a JSON object');
   str(data, 'tenantId', '(root)', { guid: true });
   str(data, 'tenantDomain', '(root)', { optional: true });
+  const consistency = checkConsistencySettings(data);
+  if ('problem' in consistency) fail(consistency.field, consistency.problem);
   const extensionNames = new Map<string, string>();
   const apps = data['applications'] ?? [];
   if (!Array.isArray(apps)) fail('applications', 'must be an array');

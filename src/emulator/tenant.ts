@@ -5,6 +5,7 @@
  * paging cursor: listing 50,000 users page by page costs O(n) in total, never O(n) per page.
  */
 import { randomUUID } from 'node:crypto';
+import { LaggedCollection, Replication, type Clock, type ConsistencySettings } from './replication.js';
 import { extensionFullName, type Seed, type SeedToken } from './seed.js';
 import { withUserDefaults } from './user-defaults.js';
 
@@ -76,8 +77,13 @@ export class Tenant {
   readonly entraIdP1: boolean;
   /** Last externalUserStateChangeDateTime handed out, in ms: change times only move forward. */
   private lastChangeMs = 0;
+  /** Replication lag settings and the stale-read count (replication.ts). */
+  readonly replication: Replication;
+  private readonly userLag: LaggedCollection<UserRecord>;
 
-  constructor(seed: Seed) {
+  constructor(seed: Seed, settings: ConsistencySettings, clock?: Clock) {
+    this.replication = new Replication(settings, clock);
+    this.userLag = new LaggedCollection<UserRecord>(this.replication, (r) => r.data);
     this.tenantId = seed.tenantId;
     this.tenantDomain = seed.tenantDomain ?? inferDomain(seed) ?? 'contoso.onmicrosoft.com';
     this.tokens = new Map(Object.entries(seed.tokens));
@@ -107,7 +113,28 @@ export class Tenant {
     }
   }
 
-  addUser(data: UserData): UserRecord {
+  /** A user the directory creates now (an invitation): readers miss it for the replication lag. */
+  createUser(data: UserData): UserRecord {
+    const rec = this.addUser(data);
+    this.userLag.created(rec);
+    return rec;
+  }
+
+  /** A user as readers see it now (replication.ts), or undefined while its creation replicates. */
+  visibleUser(rec: UserRecord): UserData | undefined {
+    return this.userLag.visible(rec) as UserData | undefined;
+  }
+
+  /** Users whose lagged view may differ from the truth: add them to index-based candidates. */
+  laggingUsers(): UserRecord[] {
+    return this.userLag.lagging();
+  }
+
+  get pendingUserWrites(): number {
+    return this.userLag.pendingWrites;
+  }
+
+  private addUser(data: UserData): UserRecord {
     const rec: UserRecord = { pos: this.users.length, data };
     this.users.push(rec);
     this.byId.set(lower(data.id), rec);
@@ -138,10 +165,11 @@ export class Tenant {
     else this.byMail.delete(key);
   }
 
-  /** Applies property changes to a user, keeping the indexes right. */
+  /** Applies property changes to a user, keeping the indexes right; readers see them after the lag. */
   updateUser(rec: UserRecord, changes: Record<string, unknown>): void {
     const mailChanges = 'mail' in changes;
     const upnChanges = 'userPrincipalName' in changes;
+    this.userLag.changing(rec, changes);
     if (mailChanges) this.unindexMail(rec);
     if (upnChanges) this.byUpn.delete(lower(rec.data.userPrincipalName));
     Object.assign(rec.data, changes);

@@ -276,6 +276,30 @@ function checkAdvancedOptions(ctx: HandlerContext): { advanced: boolean; count: 
   return { advanced: eventual && count, count };
 }
 
+/**
+ * Reads users through the replication lag (replication.ts): each user's lagged view is computed
+ * once per request, so a request counts each stale object once.
+ */
+function laggedReader(tenant: Tenant): (r: UserRecord) => UserData | undefined {
+  const memo = new Map<UserRecord, UserData | undefined>();
+  return (r) => {
+    if (memo.has(r)) return memo.get(r);
+    const v = tenant.visibleUser(r);
+    if (v !== r.data) memo.set(r, v);
+    return v;
+  };
+}
+
+/**
+ * Index lookups find users by their TRUE values; a lagging user may still match by its old ones,
+ * so the few lagging users join the candidates and the test runs on each one's lagged view.
+ */
+function withLagging(tenant: Tenant, candidates: UserRecord[] | undefined): UserRecord[] | undefined {
+  if (!candidates) return undefined;
+  const lagging = tenant.laggingUsers();
+  return lagging.length ? union([candidates, lagging]) : candidates;
+}
+
 export function listUsers(ctx: HandlerContext): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.readUsers);
   ctx.query.allowOnly(['$select', '$top', '$filter', '$skiptoken', '$count', '$search', '$skip', '$orderby', '$expand', '$format']);
@@ -289,18 +313,22 @@ export function listUsers(ctx: HandlerContext): GraphResponse {
   const filterText = ctx.query.get('$filter');
   const filter = filterText === undefined ? undefined : new FilterCompiler(ctx.tenant, advanced).compile(parseFilter(filterText));
   const start = startPosition(ctx.query);
-  const candidates = filter?.lookup?.(ctx.tenant);
-  const test = filter ? (r: UserRecord) => filter.test(r.data) : () => true;
+  const candidates = withLagging(ctx.tenant, filter?.lookup?.(ctx.tenant));
+  const view = laggedReader(ctx.tenant);
+  const test = (r: UserRecord): boolean => {
+    const d = view(r);
+    return d !== undefined && (!filter || filter.test(d));
+  };
   const { page, nextPos } = candidates
     ? takePage(candidates, start, top, test, false)
     : takePage(ctx.tenant.users, start, top, test, true);
   const body: Record<string, unknown> = { '@odata.context': metadata(ctx, contextFragment(select)) };
-  if (count) {
-    const all = candidates ?? ctx.tenant.users;
-    body['@odata.count'] = filter ? all.filter(test).length : all.length;
-  }
+  if (count) body['@odata.count'] = (candidates ?? ctx.tenant.users).filter(test).length;
   if (nextPos !== undefined) body['@odata.nextLink'] = nextLink(ctx, nextPos);
-  body['value'] = page.map((r) => (expand ? withExpandedSponsors(ctx.tenant, r.data, projectUser(r.data, select), expand) : projectUser(r.data, select)));
+  body['value'] = page.map((r) => {
+    const d = view(r)!;
+    return expand ? withExpandedSponsors(ctx.tenant, d, projectUser(d, select), expand) : projectUser(d, select);
+  });
   return { status: 200, body };
 }
 
@@ -315,14 +343,23 @@ export function countUsers(ctx: HandlerContext): GraphResponse {
   }
   const filterText = ctx.query.get('$filter');
   const filter = filterText === undefined ? undefined : new FilterCompiler(ctx.tenant, true).compile(parseFilter(filterText));
-  const n = filter ? ctx.tenant.users.filter((r) => filter.test(r.data)).length : ctx.tenant.users.length;
+  const view = laggedReader(ctx.tenant);
+  const n = ctx.tenant.users.filter((r) => {
+    const d = view(r);
+    return d !== undefined && (!filter || filter.test(d));
+  }).length;
   return { status: 200, text: String(n) };
 }
 
-function findUser(ctx: HandlerContext, key: string): UserRecord {
-  const rec = ctx.tenant.userByKey(key);
-  if (!rec) throw resourceNotFound(key);
-  return rec;
+/**
+ * The user a reader reaches by id or UPN, with its lagged view. A user still replicating its
+ * creation answers 404 like a missing one — to a PATCH too (microsoft-graph-docs #15839).
+ */
+export function findVisibleUser(tenant: Tenant, key: string): { rec: UserRecord; view: UserData } {
+  const rec = tenant.userByKey(key);
+  const view = rec ? tenant.visibleUser(rec) : undefined;
+  if (!rec || !view) throw resourceNotFound(key);
+  return { rec, view };
 }
 
 export function getUser(ctx: HandlerContext, key: string): GraphResponse {
@@ -330,12 +367,12 @@ export function getUser(ctx: HandlerContext, key: string): GraphResponse {
   ctx.query.allowOnly(['$select', '$expand', '$format']);
   const expand = parseSponsorExpand(ctx);
   const select = parseSelect(ctx);
-  const rec = findUser(ctx, key);
+  const { rec, view } = findVisibleUser(ctx.tenant, key);
   checkSignInActivityAccess(ctx, select, rec.data.id.toLowerCase() !== key.toLowerCase());
-  const projected = projectUser(rec.data, select);
+  const projected = projectUser(view, select);
   return {
     status: 200,
-    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...(expand ? withExpandedSponsors(ctx.tenant, rec.data, projected, expand) : projected) },
+    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...(expand ? withExpandedSponsors(ctx.tenant, view, projected, expand) : projected) },
   };
 }
 
@@ -346,11 +383,10 @@ export function getMe(ctx: HandlerContext): GraphResponse {
   }
   ctx.query.allowOnly(['$select', '$format']);
   const select = parseSelect(ctx);
-  const rec = ctx.tenant.userByUpn(ctx.caller.upn ?? '');
-  if (!rec) throw resourceNotFound(ctx.caller.upn ?? '');
+  const { view } = findVisibleUser(ctx.tenant, ctx.caller.upn ?? '');
   return {
     status: 200,
-    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...projectUser(rec.data, select) },
+    body: { '@odata.context': metadata(ctx, `${contextFragment(select)}/$entity`), ...projectUser(view, select) },
   };
 }
 
@@ -456,7 +492,8 @@ function validatePatch(ctx: HandlerContext, rec: UserRecord, body: Record<string
 
 export function patchUser(ctx: HandlerContext, key: string): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.writeUsers);
-  const rec = findUser(ctx, key);
+  // Found through the lag (404 while its creation replicates); the write applies to the truth.
+  const { rec } = findVisibleUser(ctx.tenant, key);
   const body = jsonBody(ctx);
   const changes = validatePatch(ctx, rec, body);
   ctx.tenant.updateUser(rec, changes);

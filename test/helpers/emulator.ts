@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { Client, HTTPMessageHandler, RetryHandler, RetryHandlerOptions, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import {
   demoSeedPath, startEmulator,
-  type EmulatorOptions, type EmulatorStateView, type FaultRule, type RequestLogEntry, type Seed,
+  type ConsistencySettings, type EmulatorOptions, type EmulatorStateView, type FaultRule, type RequestLogEntry, type Seed,
 } from '../../src/emulator/index.js';
 
-export type { EmulatorStateView, FaultRule, RequestLogEntry, Seed };
+export type { ConsistencySettings, EmulatorStateView, FaultRule, RequestLogEntry, Seed };
 
 export interface TestEmulator {
   readonly url: string;
@@ -25,6 +25,8 @@ export interface TestEmulator {
   /** The guest redeems its invitation: externalUserState → Accepted. */
   redeem(id: string): Promise<{ id: string; externalUserState: string; externalUserStateChangeDateTime: string }>;
   resetLog(): Promise<void>;
+  /** Replication settings (`GET /_emulator/settings`), changed first when `patch` is given. */
+  settings(patch?: Partial<ConsistencySettings>): Promise<ConsistencySettings>;
 }
 
 /** The demo seed as an object (a fresh copy each call), to patch in tests. */
@@ -66,6 +68,8 @@ export async function withEmulator(opts: EmulatorOptions & { seedPatch?: (seed: 
     resetLog: async () => {
       await control(url, 'POST', '/reset-log');
     },
+    settings: async (patch) =>
+      (await (patch ? control(url, 'POST', '/settings', patch) : control(url, 'GET', '/settings'))) as ConsistencySettings,
   };
 }
 

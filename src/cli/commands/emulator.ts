@@ -4,11 +4,13 @@
  */
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
+import { CHANGE_TIME_RULES, MAX_REPLICATION_LAG_MS, type ChangeTimeRule } from '../../emulator/replication.js';
 import { describeLatency, parseLatencySpec, type LatencyModel } from '../../emulator/latency.js';
 
 const usage = `guestops emulator: run a local Microsoft Graph v1.0 (demo tenant by default) for a first run, a rehearsal or tests.
 
 Usage: guestops emulator [--port N] [--seed FILE] [--no-throttle] [--resource-units N] [--invitations-per-5s N] [--latency SPEC]
+                         [--replication-lag MS] [--change-time-rule always|on-state-change]
 
 Runs a local Microsoft Graph v1.0 emulator (the subset guestops uses) on 127.0.0.1 until
 interrupted (Ctrl-C / SIGTERM). The first line printed is
@@ -24,10 +26,16 @@ Options:
                   default model; items override it: read=BASE[+PER], list=..., batch=..., write=...
                   (ms, PER per returned object), jitter=F, scale=F, seed=N; 'off,...' starts from 0.
                   Example: --latency graph,scale=2,seed=7. Also PUT /_emulator/latency {"spec":...}
+  --replication-lag MS      for MS milliseconds after a write, reads show the object as it was and a
+                            newly invited user answers 404, as Entra ID replicas do (default: the
+                            seed's replicationLagMs, else 0)
+  --change-time-rule R      whether resetting a guest that is already PendingAcceptance moves its
+                            externalUserStateChangeDateTime: always | on-state-change
+                            (default: the seed's changeTimeRule, else always)
   --help          show this help
 
 Graph is served under /v1.0 (tokens come from the seed, e.g. "Authorization: Bearer demo-plan");
-the test control plane under /_emulator (state, requests, faults, redeem/{id}).
+the test control plane under /_emulator (state, requests, faults, settings, redeem/{id}).
 Example:  guestops plan --graph-url http://127.0.0.1:PORT   with GUESTOPS_TOKEN=demo-plan
 `;
 
@@ -38,6 +46,8 @@ interface EmulatorArgs {
   resourceUnits: number | undefined;
   invitations: number | undefined;
   latency: LatencyModel | undefined;
+  replicationLagMs: number | undefined;
+  changeTimeRule: ChangeTimeRule | undefined;
 }
 
 function positive(flag: string, v: string): number {
@@ -46,7 +56,10 @@ function positive(flag: string, v: string): number {
 }
 
 function parseArgs(args: readonly string[]): EmulatorArgs {
-  const out: EmulatorArgs = { port: 0, seed: undefined, throttle: true, resourceUnits: undefined, invitations: undefined, latency: undefined };
+  const out: EmulatorArgs = {
+    port: 0, seed: undefined, throttle: true, resourceUnits: undefined, invitations: undefined, latency: undefined,
+    replicationLagMs: undefined, changeTimeRule: undefined,
+  };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -73,6 +86,18 @@ function parseArgs(args: readonly string[]): EmulatorArgs {
       } catch (e) {
         throw new GuestopsError('usage', (e as Error).message);
       }
+    } else if (flag === '--replication-lag') {
+      const v = value();
+      if (!/^\d+$/.test(v) || Number(v) > MAX_REPLICATION_LAG_MS) {
+        throw new GuestopsError('usage', `--replication-lag must be an integer 0..${MAX_REPLICATION_LAG_MS} (milliseconds), got '${v}'`);
+      }
+      out.replicationLagMs = Number(v);
+    } else if (flag === '--change-time-rule') {
+      const v = value();
+      if (!(CHANGE_TIME_RULES as readonly string[]).includes(v)) {
+        throw new GuestopsError('usage', `--change-time-rule must be one of ${CHANGE_TIME_RULES.join(', ')}, got '${v}'`);
+      }
+      out.changeTimeRule = v as ChangeTimeRule;
     } else if (flag === '--no-throttle' && inline === undefined) {
       out.throttle = false;
     } else {
@@ -91,6 +116,8 @@ export const command: Command = {
     const emu = await startEmulator({
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       port: opts.port,
+      ...(opts.replicationLagMs !== undefined ? { replicationLagMs: opts.replicationLagMs } : {}),
+      ...(opts.changeTimeRule !== undefined ? { changeTimeRule: opts.changeTimeRule } : {}),
       throttle: opts.throttle
         ? {
             ...(opts.resourceUnits !== undefined ? { resourceUnitsPer10s: opts.resourceUnits } : {}),
