@@ -7,29 +7,77 @@ import { PERMISSIONS, hasAny, requireAny, type Caller } from './auth.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
 import { badRequest, insufficientPrivileges, resourceNotFound } from './graph-error.js';
 import { extensionFullName } from './seed.js';
-import type { Application, ExtensionProperty } from './tenant.js';
+import type { Application, ApplicationProps, ExtensionProperty, Tenant } from './tenant.js';
 
 const DATA_TYPES = new Set(['Binary', 'Boolean', 'DateTime', 'Integer', 'LargeInteger', 'String']);
 const TARGETS = new Set(['User', 'Group', 'AdministrativeUnit', 'Application', 'Device', 'Organization']);
 
 /**
- * With only Application.ReadWrite.OwnedBy a caller reaches the applications it owns. The emulator
- * has no owners; it treats the caller's own registration (same appId) as owned (our assumption).
+ * With only Application.ReadWrite.OwnedBy a caller reaches the applications it owns: those it
+ * created (it became their owner) and — the emulator models no other owners — its own
+ * registration (same appId, our assumption).
  */
-function checkAccess(caller: Caller, app: Application, all: readonly string[]): void {
+export function checkAccess(caller: Caller, app: Application, all: readonly string[]): void {
   const full = all.filter((p) => p !== 'Application.ReadWrite.OwnedBy');
   if (hasAny(caller, full)) return;
-  if (caller.permissions.has('Application.ReadWrite.OwnedBy') && caller.appId?.toLowerCase() === app.appId.toLowerCase()) return;
+  const appId = caller.appId?.toLowerCase();
+  const owns = appId !== undefined && (appId === app.appId.toLowerCase() || app.ownerAppIds.some((o) => o.toLowerCase() === appId));
+  if (caller.permissions.has('Application.ReadWrite.OwnedBy') && owns) return;
   throw insufficientPrivileges();
 }
 
-/** `{id}` or the alternate key form `(appId='{appId}')` (application-get.md). */
-export function findApplication(ctx: HandlerContext, key: { id?: string; appId?: string }): Application {
-  const app = key.appId !== undefined
-    ? ctx.tenant.applications.find((a) => a.appId.toLowerCase() === key.appId!.toLowerCase())
-    : ctx.tenant.applications.find((a) => a.id.toLowerCase() === key.id!.toLowerCase());
-  if (!app) throw resourceNotFound(key.appId ?? key.id ?? '');
-  return app;
+/** Key forms of `/applications`: `{id}`, `(appId='…')` (application-get.md), `(uniqueName='…')` (application-upsert.md). */
+export type ApplicationKey = { id: string } | { appId: string } | { uniqueName: string };
+
+function keyText(key: ApplicationKey): string {
+  return 'id' in key ? key.id : 'appId' in key ? `appId='${key.appId}'` : `uniqueName='${key.uniqueName}'`;
+}
+
+/** The application a key names in the true state (soft-deleted ones too), ignoring the lag. */
+export function applicationByKey(tenant: Tenant, key: ApplicationKey): Application | undefined {
+  if ('uniqueName' in key) return tenant.applicationByUniqueName(key.uniqueName);
+  if ('id' in key) return tenant.applicationById(key.id);
+  const appId = key.appId.toLowerCase();
+  return tenant.applications.find((a) => a.appId.toLowerCase() === appId && a.props.deletedDateTime === null);
+}
+
+/**
+ * The application a reader reaches through the key, with its lagged properties: 404 while its
+ * creation replicates (as for users, microsoft-graph-docs #15839) and once it is (seen as) deleted.
+ */
+export function findApplication(ctx: HandlerContext, key: ApplicationKey): { app: Application; props: ApplicationProps } {
+  const app = applicationByKey(ctx.tenant, key);
+  const props = app ? ctx.tenant.visibleApplication(app) : undefined;
+  if (!app || !props || props.deletedDateTime !== null) throw resourceNotFound(keyText(key));
+  return { app, props };
+}
+
+/** An application as Graph returns it (a subset of the application-upsert.md example's properties). */
+export function applicationJson(app: Application, props: ApplicationProps): Record<string, unknown> {
+  return {
+    id: app.id,
+    deletedDateTime: props.deletedDateTime,
+    appId: app.appId,
+    createdDateTime: app.createdDateTime,
+    description: props.description,
+    displayName: props.displayName,
+    notes: props.notes,
+    signInAudience: 'AzureADMyOrg',
+    uniqueName: props.uniqueName,
+  };
+}
+
+/** `$select` over an object's properties, matched case-insensitively like Graph. */
+export function selectProperties(ctx: HandlerContext, full: Record<string, unknown>, type: string): Record<string, unknown> {
+  const selectRaw = ctx.query.get('$select');
+  if (selectRaw === undefined) return full;
+  const body: Record<string, unknown> = {};
+  for (const name of selectRaw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const k = Object.keys(full).find((x) => x.toLowerCase() === name.toLowerCase());
+    if (!k) throw badRequest(`Could not find a property named '${name}' on type 'Microsoft.DirectoryServices.${type}'.`);
+    body[k] = full[k];
+  }
+  return body;
 }
 
 export function extensionJson(ep: ExtensionProperty): Record<string, unknown> {
@@ -46,36 +94,19 @@ export function extensionJson(ep: ExtensionProperty): Record<string, unknown> {
   };
 }
 
-export function getApplication(ctx: HandlerContext, key: { id?: string; appId?: string }): GraphResponse {
+export function getApplication(ctx: HandlerContext, key: ApplicationKey): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.readApplications);
   ctx.query.allowOnly(['$select']);
-  const app = findApplication(ctx, key);
+  const { app, props } = findApplication(ctx, key);
   checkAccess(ctx.caller, app, PERMISSIONS.readApplications);
-  const full: Record<string, unknown> = {
-    id: app.id,
-    deletedDateTime: null,
-    appId: app.appId,
-    createdDateTime: app.createdDateTime,
-    displayName: app.displayName,
-    signInAudience: 'AzureADMyOrg',
-  };
-  const selectRaw = ctx.query.get('$select');
-  let body = full;
-  if (selectRaw !== undefined) {
-    body = {};
-    for (const name of selectRaw.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const k = Object.keys(full).find((x) => x.toLowerCase() === name.toLowerCase());
-      if (!k) throw badRequest(`Could not find a property named '${name}' on type 'Microsoft.DirectoryServices.Application'.`);
-      body[k] = full[k];
-    }
-  }
+  const body = selectProperties(ctx, applicationJson(app, props), 'Application');
   return { status: 200, body: { '@odata.context': metadata(ctx, 'applications/$entity'), ...body } };
 }
 
-export function listExtensionProperties(ctx: HandlerContext, key: { id?: string; appId?: string }): GraphResponse {
+export function listExtensionProperties(ctx: HandlerContext, key: ApplicationKey): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.readApplications);
   ctx.query.allowOnly([]);
-  const app = findApplication(ctx, key);
+  const { app } = findApplication(ctx, key);
   checkAccess(ctx.caller, app, PERMISSIONS.readApplications);
   return {
     status: 200,
@@ -86,9 +117,9 @@ export function listExtensionProperties(ctx: HandlerContext, key: { id?: string;
   };
 }
 
-export function createExtensionProperty(ctx: HandlerContext, key: { id?: string; appId?: string }): GraphResponse {
+export function createExtensionProperty(ctx: HandlerContext, key: ApplicationKey): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.writeApplications);
-  const app = findApplication(ctx, key);
+  const { app } = findApplication(ctx, key);
   checkAccess(ctx.caller, app, PERMISSIONS.writeApplications);
   const body = jsonBody(ctx);
   const name = body['name'];

@@ -32,7 +32,12 @@ export interface EmulatorStateView {
    */
   readonly markers: Record<string, Record<string, unknown>>;
   readonly roleAssignments: RoleAssignment[];
-  readonly applications: { id: string; appId: string; displayName: string; extensionProperties: { id: string; name: string; dataType: string; targetObjects: string[] }[] }[];
+  /** Every application in the true state; soft-deleted ones (in deleted items) have deletedDateTime set. */
+  readonly applications: {
+    id: string; appId: string; displayName: string; uniqueName: string | null; description: string | null; notes: string | null;
+    createdDateTime: string; deletedDateTime: string | null; ownerAppIds: string[];
+    extensionProperties: { id: string; name: string; dataType: string; targetObjects: string[] }[];
+  }[];
   readonly messages: InvitationMessage[];
   /** Requests answered 429 by the throttling model so far. */
   readonly throttled: number;
@@ -82,14 +87,20 @@ export function stateView(emu: ControlTarget): EmulatorStateView {
     applications: t.applications.map((a) => ({
       id: a.id,
       appId: a.appId,
-      displayName: a.displayName,
+      displayName: a.props.displayName,
+      uniqueName: a.props.uniqueName,
+      description: a.props.description,
+      notes: a.props.notes,
+      createdDateTime: a.createdDateTime,
+      deletedDateTime: a.props.deletedDateTime,
+      ownerAppIds: [...a.ownerAppIds],
       extensionProperties: a.extensionProperties.map((e) => ({ id: e.id, name: e.name, dataType: e.dataType, targetObjects: [...e.targetObjects] })),
     })),
     messages: t.messages.map((m) => ({ ...m })),
     throttled: emu.throttledCount,
     faults: emu.faults.list(),
     staleReads: t.replication.staleReads,
-    pendingWrites: t.pendingUserWrites,
+    pendingWrites: t.pendingWrites,
     settings: { ...t.replication.settings },
   };
 }

@@ -2,7 +2,8 @@
  * Maps `/v1.0/...` paths to handlers, with what each call costs in Graph's throttling budget.
  * Graph matches path segments case-insensitively; ids keep their case.
  */
-import { createExtensionProperty, getApplication, getAvailableExtensionProperties, listExtensionProperties } from './applications.js';
+import { deleteApplication, getDeletedItem, patchApplication, purgeDeletedItem, upsertApplication } from './application-lifecycle.js';
+import { createExtensionProperty, getApplication, getAvailableExtensionProperties, listExtensionProperties, type ApplicationKey } from './applications.js';
 import type { GraphResponse, HandlerContext } from './context.js';
 import { GraphError, segmentNotFound } from './graph-error.js';
 import { createInvitation } from './invitations.js';
@@ -40,6 +41,19 @@ const INVITATION: RequestCost = { resourceUnits: 0, write: false, invitation: tr
 const FREE: RequestCost = { resourceUnits: 0, write: false, invitation: false };
 
 const APP_BY_APPID = /^applications\(appId='([^']*)'\)$/i;
+/** OData string literal: a quote inside is doubled. */
+const APP_BY_UNIQUE_NAME = /^applications\(uniqueName='((?:[^']|'')*)'\)$/i;
+
+/** `applications`, `applications(appId='…')` or `applications(uniqueName='…')` as the first segment. */
+function applicationKey(segments: readonly string[]): { key: ApplicationKey | undefined; rest: readonly string[] } | undefined {
+  const first = segments[0]!;
+  const byAppId = APP_BY_APPID.exec(first);
+  if (byAppId) return { key: { appId: byAppId[1]! }, rest: segments.slice(1) };
+  const byName = APP_BY_UNIQUE_NAME.exec(first);
+  if (byName) return { key: { uniqueName: byName[1]!.replace(/''/g, "'") }, rest: segments.slice(1) };
+  if (first.toLowerCase() !== 'applications') return undefined;
+  return segments.length === 1 ? { key: undefined, rest: [] } : { key: { id: segments[1]! }, rest: segments.slice(2) };
+}
 
 export function route(method: string, segments: readonly string[], hasSelect: boolean): Route {
   const [first, second, third, fourth] = segments;
@@ -69,18 +83,30 @@ export function route(method: string, segments: readonly string[], hasSelect: bo
     throw segmentNotFound(third!);
   }
   if (s0 === 'invitations' && n === 1) return only('POST', { run: createInvitation, cost: INVITATION });
-  const byAppId = first ? APP_BY_APPID.exec(first) : null;
-  if (s0 === 'applications' || byAppId) {
-    const key = byAppId ? { appId: byAppId[1]! } : { id: second ?? '' };
-    const rest = byAppId ? segments.slice(1) : segments.slice(2);
-    if (!byAppId && n === 1) throw notImplemented('Listing applications');
-    if (rest.length === 0) return only('GET', { run: (ctx) => getApplication(ctx, key), cost: readCost(1, hasSelect) });
+  const app = applicationKey(segments);
+  if (app) {
+    const { key, rest } = app;
+    if (!key) throw notImplemented('Listing applications');
+    if (rest.length === 0) {
+      if (method === 'GET') return { run: (ctx) => getApplication(ctx, key), cost: readCost(1, hasSelect) };
+      if (method === 'PATCH' && 'uniqueName' in key) return { run: (ctx) => upsertApplication(ctx, key.uniqueName), cost: WRITE };
+      if (method === 'PATCH' && 'id' in key) return { run: (ctx) => patchApplication(ctx, key.id), cost: WRITE };
+      if (method === 'DELETE' && 'id' in key) return { run: (ctx) => deleteApplication(ctx, key.id), cost: WRITE };
+      if (method === 'PATCH' || method === 'DELETE') throw notImplemented(`${method} by appId`);
+      throw methodNotAllowed();
+    }
     if (rest.length === 1 && rest[0]!.toLowerCase() === 'extensionproperties') {
       if (method === 'GET') return { run: (ctx) => listExtensionProperties(ctx, key), cost: readCost(1, false) };
       if (method === 'POST') return { run: (ctx) => createExtensionProperty(ctx, key), cost: WRITE };
       throw methodNotAllowed();
     }
     throw segmentNotFound(rest[0]!);
+  }
+  if (s0 === 'directory' && third !== undefined && n === 3 && second!.toLowerCase() === 'deleteditems') {
+    const id = third;
+    if (method === 'GET') return { run: (ctx) => getDeletedItem(ctx, id), cost: readCost(1, hasSelect) };
+    if (method === 'DELETE') return { run: (ctx) => purgeDeletedItem(ctx, id), cost: WRITE };
+    throw methodNotAllowed();
   }
   if (s0 === 'directoryobjects' && n === 2 && second!.toLowerCase() === 'getavailableextensionproperties') {
     return only('POST', { run: getAvailableExtensionProperties, cost: readCost(1, false) });

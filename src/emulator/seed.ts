@@ -24,6 +24,8 @@ export interface SeedApplication {
   /** Application (client) id. */
   readonly appId: string;
   readonly displayName: string;
+  /** Client-provided alternate key (application-upsert.md), unique in the tenant. */
+  readonly uniqueName?: string;
   readonly extensionProperties?: readonly SeedExtensionProperty[];
 }
 
@@ -110,12 +112,19 @@ function checkSeed(data: unknown): asserts data is Seed {
   const extensionNames = new Map<string, string>();
   const apps = data['applications'] ?? [];
   if (!Array.isArray(apps)) fail('applications', 'must be an array');
+  const uniqueNames = new Set<string>();
   apps.forEach((a: unknown, i: number) => {
     const w = `applications[${i}]`;
     if (!isObject(a)) fail(w, 'must be an object');
     str(a, 'id', w, { guid: true });
     str(a, 'appId', w, { guid: true });
     str(a, 'displayName', w);
+    str(a, 'uniqueName', w, { optional: true });
+    if (typeof a['uniqueName'] === 'string') {
+      const key = a['uniqueName'].toLowerCase();
+      if (uniqueNames.has(key)) fail(`${w}.uniqueName`, `duplicate uniqueName ${a['uniqueName']}`);
+      uniqueNames.add(key);
+    }
     const eps = a['extensionProperties'] ?? [];
     if (!Array.isArray(eps)) fail(`${w}.extensionProperties`, 'must be an array');
     eps.forEach((ep: unknown, j: number) => {

@@ -26,12 +26,28 @@ export interface ExtensionProperty {
   readonly appObjectId: string;
 }
 
+/** An application's properties that writes change (and replication lags, replication.ts). */
+export interface ApplicationProps extends Record<string, unknown> {
+  displayName: string;
+  /** Client-provided alternate key (application-upsert.md); unique, immutable. */
+  uniqueName: string | null;
+  description: string | null;
+  notes: string | null;
+  /** Set when soft-deleted: the object is in deleted items (directory-deleteditems-delete.md). */
+  deletedDateTime: string | null;
+}
+
 export interface Application {
   readonly id: string;
   readonly appId: string;
-  readonly displayName: string;
   readonly createdDateTime: string;
   readonly extensionProperties: ExtensionProperty[];
+  readonly props: ApplicationProps;
+  /**
+   * App ids of the service principals that own it: an app-only caller that creates an
+   * application becomes its owner (what Application.ReadWrite.OwnedBy then reaches).
+   */
+  readonly ownerAppIds: readonly string[];
 }
 
 export interface RoleAssignment {
@@ -66,7 +82,9 @@ export class Tenant {
   private readonly byId = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly byMail = new Map<string, UserRecord[]>();
+  /** Every application, soft-deleted ones included (until removed from deleted items). */
   readonly applications: Application[] = [];
+  private readonly appsByUniqueName = new Map<string, Application>();
   /** Lower-cased full extension name → definition. */
   readonly extensions = new Map<string, ExtensionProperty>();
   readonly roleAssignments: RoleAssignment[] = [];
@@ -80,23 +98,25 @@ export class Tenant {
   /** Replication lag settings and the stale-read count (replication.ts). */
   readonly replication: Replication;
   private readonly userLag: LaggedCollection<UserRecord>;
+  private readonly appLag: LaggedCollection<Application>;
 
   constructor(seed: Seed, settings: ConsistencySettings, clock?: Clock) {
     this.replication = new Replication(settings, clock);
     this.userLag = new LaggedCollection<UserRecord>(this.replication, (r) => r.data);
+    this.appLag = new LaggedCollection<Application>(this.replication, (a) => a.props);
     this.tenantId = seed.tenantId;
     this.tenantDomain = seed.tenantDomain ?? inferDomain(seed) ?? 'contoso.onmicrosoft.com';
     this.tokens = new Map(Object.entries(seed.tokens));
     this.entraIdP1 = seed.entraIdP1 === true;
     for (const a of seed.applications ?? []) {
-      const app: Application = {
+      const app = this.addApplication({
         id: a.id,
         appId: a.appId,
-        displayName: a.displayName,
         createdDateTime: '2026-01-01T00:00:00Z',
         extensionProperties: [],
-      };
-      this.applications.push(app);
+        props: { displayName: a.displayName, uniqueName: a.uniqueName ?? null, description: null, notes: null, deletedDateTime: null },
+        ownerAppIds: [],
+      });
       for (const ep of a.extensionProperties ?? []) {
         this.addExtension(app, extensionFullName(a.appId, ep.name), ep.dataType, ep.targetObjects, ep.id);
       }
@@ -128,10 +148,6 @@ export class Tenant {
   /** Users whose lagged view may differ from the truth: add them to index-based candidates. */
   laggingUsers(): UserRecord[] {
     return this.userLag.lagging();
-  }
-
-  get pendingUserWrites(): number {
-    return this.userLag.pendingWrites;
   }
 
   private addUser(data: UserData): UserRecord {
@@ -200,12 +216,63 @@ export class Tenant {
       name: fullName,
       dataType,
       targetObjects: [...targetObjects],
-      appDisplayName: app.displayName,
+      appDisplayName: app.props.displayName,
       appObjectId: app.id,
     };
     app.extensionProperties.push(ep);
     this.extensions.set(lower(fullName), ep);
     return ep;
+  }
+
+  private addApplication(app: Application): Application {
+    this.applications.push(app);
+    if (app.props.uniqueName !== null) this.appsByUniqueName.set(lower(app.props.uniqueName), app);
+    return app;
+  }
+
+  /** An application the directory creates now: readers get 404 for it for the replication lag. */
+  createApplication(app: Application): Application {
+    this.addApplication(app);
+    this.appLag.created(app);
+    return app;
+  }
+
+  /** Changes an application's properties; readers see them after the lag. */
+  updateApplication(app: Application, changes: Partial<ApplicationProps>): void {
+    this.appLag.changing(app, changes);
+    Object.assign(app.props, changes);
+  }
+
+  /** The application's properties as readers see them now, or undefined while its creation replicates. */
+  visibleApplication(app: Application): ApplicationProps | undefined {
+    return this.appLag.visible(app) as ApplicationProps | undefined;
+  }
+
+  /**
+   * The application (soft-deleted ones included) holding a uniqueName, in the TRUE state: the
+   * directory arbitrates uniqueness on its primary copy, never on a lagging replica. Compared
+   * case-insensitively (docs silent; stricter than exact-case uniqueness).
+   */
+  applicationByUniqueName(uniqueName: string): Application | undefined {
+    return this.appsByUniqueName.get(lower(uniqueName));
+  }
+
+  applicationById(id: string): Application | undefined {
+    return this.applications.find((a) => lower(a.id) === lower(id));
+  }
+
+  /** Removes an application for good (from deleted items): its uniqueName and extensions are freed. */
+  purgeApplication(app: Application): void {
+    const i = this.applications.indexOf(app);
+    if (i !== -1) this.applications.splice(i, 1);
+    if (app.props.uniqueName !== null && this.appsByUniqueName.get(lower(app.props.uniqueName)) === app) {
+      this.appsByUniqueName.delete(lower(app.props.uniqueName));
+    }
+    for (const ep of app.extensionProperties) this.extensions.delete(lower(ep.name));
+  }
+
+  get pendingWrites(): number {
+    return this.userLag.pendingWrites + this.appLag.pendingWrites;
   }
 
   addRoleAssignment(r: RoleAssignment): void {
