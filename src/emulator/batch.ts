@@ -45,13 +45,16 @@ export function parseBatch(bodyText: string | undefined): BatchItem[] {
     throw badRequest(`Invalid batch payload: the number of requests (${requests.length}) exceeds the limit of ${MAX_BATCH}.`, 'BadRequest');
   }
   const ids = new Set<string>();
+  const lowerIds = new Set<string>();
   const items = requests.map((r: unknown, i: number): BatchItem => {
     const o = r as Record<string, unknown> | null;
     const where = `requests[${i}]`;
     if (typeof o !== 'object' || o === null) throw badRequest(`Invalid batch payload: ${where} must be an object.`, 'BadRequest');
     const id = o['id'];
     if (typeof id !== 'string' || id === '') throw badRequest(`Invalid batch payload: ${where}.id is required.`, 'BadRequest');
-    if (ids.has(id)) throw badRequest(`Invalid batch payload: duplicate request id '${id}'.`, 'BadRequest');
+    // json-batching.md: request ids must be unique, compared case-insensitively. Wording is a guess.
+    if (lowerIds.has(id.toLowerCase())) throw badRequest(`Invalid batch payload: duplicate request id '${id}'.`, 'BadRequest');
+    lowerIds.add(id.toLowerCase());
     ids.add(id);
     if (typeof o['method'] !== 'string') throw badRequest(`Invalid batch payload: ${where}.method is required.`, 'BadRequest');
     const url = o['url'];

@@ -4,12 +4,14 @@
  * A new invitation creates a guest; `resetRedemption: true` with `invitedUser.id` resets an
  * existing user's redemption: id, UPN, groups stay; externalUserState → PendingAcceptance with a
  * new change time. A reset of an internal member converts it to B2B collaboration, as the service
- * does ("invite internal users to B2B collaboration") — guestops must refuse to ask for that.
+ * does ("invite internal users to B2B collaboration"; userType stays Member) — guestops must refuse
+ * to ask for that.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { PERMISSIONS, requireAny } from './auth.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
 import { GraphError, badRequest, resourceNotFound } from './graph-error.js';
+import { checkInvitationAddress } from './directory-rules.js';
 import type { UserData } from './tenant.js';
 import { invitedUserSponsors } from './invited-sponsors.js';
 
@@ -142,17 +144,14 @@ export function createInvitation(ctx: HandlerContext): GraphResponse {
     if (stateChanges || tenant.replication.settings.changeTimeRule === 'always') {
       changes['externalUserStateChangeDateTime'] = tenant.nextChangeTime(rec.data['externalUserStateChangeDateTime']);
     }
-    if (rec.data['userType'] !== 'Guest') {
-      // An internal member invited to B2B collaboration becomes an external (B2B) account.
-      // Whether the real service also flips userType is not documented clearly; we flip it so the
-      // conversion is visible in state (guestops must never cause it).
-      changes['userType'] = 'Guest';
-      changes['creationType'] = 'Invitation';
-    }
+    // An internal member invited to B2B collaboration becomes an external (B2B) account but keeps
+    // userType Member (external-id/invite-internal-users.md); the conversion shows as an
+    // externalUserState on a Member, which guestops must never cause.
     tenant.updateUser(rec, changes);
     user = rec.data;
   } else {
-    const existing = tenant.usersByMail(email).find((r) => r.data['userType'] === 'Guest');
+    // An address another user carries is refused; a guest whose mail it is, re-invited (directory-rules.ts).
+    const existing = checkInvitationAddress(tenant, email);
     if (existing) {
       // Re-inviting an existing guest returns that guest (the service does not create a duplicate).
       user = existing.data;

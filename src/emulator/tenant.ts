@@ -82,6 +82,8 @@ export class Tenant {
   private readonly byId = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly byMail = new Map<string, UserRecord[]>();
+  /** Lower-cased otherMails value → users carrying it (invitation conflicts, directory-rules.ts). */
+  private readonly byOtherMail = new Map<string, Set<UserRecord>>();
   /** Every application, soft-deleted ones included (until removed from deleted items). */
   readonly applications: Application[] = [];
   private readonly appsByUniqueName = new Map<string, Application>();
@@ -156,7 +158,25 @@ export class Tenant {
     this.byId.set(lower(data.id), rec);
     this.byUpn.set(lower(data.userPrincipalName), rec);
     this.indexMail(rec);
+    this.indexOtherMails(rec, true);
     return rec;
+  }
+
+  private indexOtherMails(rec: UserRecord, add: boolean): void {
+    const values = rec.data['otherMails'];
+    if (!Array.isArray(values)) return;
+    for (const v of values) {
+      if (typeof v !== 'string') continue;
+      const key = lower(v);
+      const set = this.byOtherMail.get(key);
+      if (add) {
+        if (set) set.add(rec);
+        else this.byOtherMail.set(key, new Set([rec]));
+      } else if (set) {
+        set.delete(rec);
+        if (set.size === 0) this.byOtherMail.delete(key);
+      }
+    }
   }
 
   private indexMail(rec: UserRecord): void {
@@ -185,11 +205,14 @@ export class Tenant {
   updateUser(rec: UserRecord, changes: Record<string, unknown>): void {
     const mailChanges = 'mail' in changes;
     const upnChanges = 'userPrincipalName' in changes;
+    const otherMailsChange = 'otherMails' in changes;
     this.userLag.changing(rec, changes);
+    if (otherMailsChange) this.indexOtherMails(rec, false);
     if (mailChanges) this.unindexMail(rec);
     if (upnChanges) this.byUpn.delete(lower(rec.data.userPrincipalName));
     Object.assign(rec.data, changes);
     if (mailChanges) this.indexMail(rec);
+    if (otherMailsChange) this.indexOtherMails(rec, true);
     if (upnChanges) this.byUpn.set(lower(rec.data.userPrincipalName), rec);
   }
 
@@ -208,6 +231,11 @@ export class Tenant {
 
   usersByMail(mail: string): readonly UserRecord[] {
     return this.byMail.get(lower(mail)) ?? [];
+  }
+
+  /** Users with `address` among their otherMails (case-insensitive). */
+  usersByOtherMail(address: string): readonly UserRecord[] {
+    return [...(this.byOtherMail.get(lower(address)) ?? [])];
   }
 
   addExtension(app: Application, fullName: string, dataType: string, targetObjects: readonly string[], id?: string): ExtensionProperty {

@@ -6,6 +6,7 @@ import { PERMISSIONS, requireAny } from './auth.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
 import { parseFilter, type FilterNode, type Literal } from './filter.js';
 import { GraphError, badRequest, resourceNotFound, unsupportedQuery } from './graph-error.js';
+import { checkMailUnique, checkSensitiveUpdate } from './directory-rules.js';
 import { nextLink, pageSize, startPosition, takePage } from './paging.js';
 import type { Tenant, UserData, UserRecord } from './tenant.js';
 import {
@@ -482,6 +483,7 @@ function validatePatch(ctx: HandlerContext, rec: UserRecord, body: Record<string
         const other = ctx.tenant.userByUpn(s!);
         if (other && other !== rec) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
       }
+      if (prop === 'mail') checkMailUnique(ctx.tenant, rec, s);
       changes[prop] = s;
     } else {
       throw badRequest(`Property '${prop}' cannot be updated by the Graph emulator.`);
@@ -496,6 +498,7 @@ export function patchUser(ctx: HandlerContext, key: string): GraphResponse {
   const { rec } = findVisibleUser(ctx.tenant, key);
   const body = jsonBody(ctx);
   const changes = validatePatch(ctx, rec, body);
+  checkSensitiveUpdate(ctx.tenant, ctx.caller, rec.data, Object.keys(changes));
   ctx.tenant.updateUser(rec, changes);
   return { status: 204 };
 }

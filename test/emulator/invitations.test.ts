@@ -95,12 +95,13 @@ test('reset refusals: email not on the user, unknown user, app-only on a role ho
   });
 });
 
-test('resetting an internal member converts it to a B2B guest, as the service does', async () => {
+test('resetting an internal member converts it to B2B and keeps userType Member (invite-internal-users.md)', async () => {
   await using(async (emu) => {
     const r = await graphFetch(emu.url, '/v1.0/invitations', { method: 'POST', token: 'demo-admin', body: reset(ERIN, 'erin@contoso.example') });
     assert.equal(r.status, 201);
+    assert.equal(r.body.invitedUserType, 'Member');
     const erin = (await emu.state()).users.find((u) => u.id === ERIN)!;
-    assert.equal(erin['userType'], 'Guest');
+    assert.equal(erin['userType'], 'Member');
     assert.equal(erin['externalUserState'], 'PendingAcceptance');
     assert.equal(erin['userPrincipalName'], 'erin@contoso.onmicrosoft.com');
   });
