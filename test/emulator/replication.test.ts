@@ -151,8 +151,8 @@ test('a user created by an invitation answers 404 (to GET and PATCH) and is miss
     assert.deepEqual(await filterIds(emu.url, `mail eq '${email}'`), []);
     assert.deepEqual(await filterIds(emu.url, `id in ('${id}')`), []);
     const count = await graphFetch(emu.url, '/v1.0/users/$count', { headers: { consistencylevel: 'eventual' } });
-    assert.equal(count.body, 8, 'the count leaves out the user still replicating');
-    assert.equal((await emu.state()).users.length, 9);
+    const trueCount = (await emu.state()).users.length;
+    assert.equal(count.body, trueCount - 1, 'the count leaves out the user still replicating');
     const resetEarly = await graphFetch(emu.url, '/v1.0/invitations', reset(id, email));
     assert.equal(resetEarly.status, 404);
 

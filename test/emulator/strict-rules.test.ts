@@ -29,6 +29,7 @@ test('a new invitation to an address another user carries is refused; a guest wi
   await usingEmulator(async (emu) => {
     const invite = (email: string) =>
       graphFetch(emu.url, '/v1.0/invitations', { method: 'POST', body: { invitedUserEmailAddress: email, inviteRedirectUrl: REDIRECT } });
+    const before = (await emu.state()).users.length;
     const member = await invite('Erin@contoso.example');
     assert.equal(member.status, 400);
     assert.equal(member.body.error.message, "Non-external user already exists with the given mail address and can't be invited.");
@@ -39,7 +40,7 @@ test('a new invitation to an address another user carries is refused; a guest wi
     const guest = await invite('john.doe@fabrikam.example');
     assert.equal(guest.status, 201);
     assert.equal(guest.body.invitedUser.id, JOHN);
-    assert.equal((await emu.state()).users.length, 8, 'no user was created');
+    assert.equal((await emu.state()).users.length, before, 'no user was created');
   });
 });
 
