@@ -3,21 +3,27 @@
  *
  *   reset:   PATCH profile + pending intent (one atomic write: the reset email is in mail/otherMails
  *            and the intent is recorded before anything irreversible)
- *            → GET (our intent still there, externalUserStateChangeDateTime still `before`)
+ *            → GET until our intent (and the reset email) shows, or a read past the window says
+              another run replaced it
  *            → POST /invitations resetRedemption
  *            → PATCH final marker (no pending)
  *   adopt / record-marker / profile only: one PATCH (profile and marker together)
  *   invite:  POST /invitations → PATCH otherMails + marker on the new user
  *
+ * The intent read-back is what stops a second apply that planned at the same moment: only the run
+ * whose intent is on the user sends the reset. Under eventual consistency it concludes "lost" only
+ * from a read started past the consistency window (src/graph/consistency.ts).
+ *
  * Exactly once: a reset is only ever sent while our pending intent holds `before`; if the POST's
  * outcome is unknown (timeout, reset connection, 5xx) the user is read back — a change time that
- * moved past `before` proves Graph did the reset, so it is NOT sent again. A read-back that shows
- * no reset only licenses a re-send when Graph ANSWERED (500/502/503: the request is over). With no
- * answer at all (timeout, connection reset) or a gateway timeout (504), the request may still be
- * running inside Graph and land after the read-back; re-sending it would reset the guest twice,
- * so the guest is reported failed with its intent left in place. A crash leaves the intent too;
- * the next plan (same run id, or after the lease) either records the reset (time moved) or redoes
- * it (time unchanged). Invitations of new guests follow the same rule (send-once.ts).
+ * moved past `before`, or the state going Accepted → PendingAcceptance, proves Graph did the
+ * reset, so it is NOT sent again. A read-back that shows no reset counts only once it was read
+ * past the consistency window, and only licenses a re-send when Graph ANSWERED (500/502/503: the
+ * request is over). With no answer at all (timeout, connection reset) or a gateway timeout (504),
+ * the request may still be running inside Graph and land after the read-back; re-sending it would
+ * reset the guest twice, so the guest is reported failed with its intent left in place. A crash
+ * leaves the intent too; the next plan (same run id, or after the lease) either records the reset
+ * or redoes it. Invitations of new guests follow the same rule (send-once.ts).
  */
 import type { ObservedUser } from '../plan/observed.js';
 import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
@@ -26,8 +32,9 @@ import { resetProven } from '../plan/marker-state.js';
 import { GuestopsError, isGuestopsError } from '../errors.js';
 import type { Graph } from '../graph/client.js';
 import type { MarkerProperty } from '../graph/marker-property.js';
-import { findUsersByMail, getUser, patchUser, userFrom, usersFrom } from '../graph/users.js';
-import { postInvitation } from '../graph/invitations.js';
+import { awaitUser, findUsersByMail, getUser, patchNewUser, patchUser, userFrom, usersFrom } from '../graph/users.js';
+import { postInvitation, postReset } from '../graph/invitations.js';
+import { normalizeEmail } from '../plan/email-compare.js';
 import { StepRecorder } from './step-recorder.js';
 import { sendOnce } from './send-once.js';
 import type { GuestReport } from './report.js';
@@ -134,16 +141,25 @@ async function runReset(
     pending: { generation: reset.generation, emailHash: emailHash(reset.email), at: now, runId: ctx.runId, before, beforeState: user.externalUserState },
   };
   const intentText = formatMarker(intent);
+  // The reset's precondition is that its email is on the user; when this PATCH is what puts it
+  // there, a replica may not see it yet (the "doesn't match any emails" 400).
+  const addsEmail = writesEmail(profile, reset.email) && !carries(user, reset.email);
+  const patchedAt = ctx.graph.consistency.now();
   await rec.run(Object.keys(profile).length ? 'update-profile' : 'write-intent', { method: 'PATCH', path: `/users/${id}` }, () =>
     patchUser(ctx.graph, id, { ...profile, ...ctx.marker.patch(intentText) }),
   );
 
-  // Read back: another apply may have overwritten our intent, or reset the guest meanwhile.
-  const check = await rec.run('verify-intent', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
-  const fresh = userFrom(check, ctx.marker);
-  const freshMarker = parseMarker(fresh?.marker);
-  const ours = freshMarker.kind === 'ok' && freshMarker.marker.pending?.runId === ctx.runId.slice(0, 40) && freshMarker.marker.pending.at === now;
-  if (!fresh || !ours) {
+  // Read back: another apply may have overwritten our intent, or reset the guest meanwhile. A read
+  // that does not show our own write yet proves nothing under eventual consistency: it is re-read
+  // inside the consistency window (awaitUser), and only a read past the window that still shows
+  // another marker means another run replaced the intent. Seeing the intent also means the
+  // replica saw the profile written with it, so the reset is not spent on a lagging precondition.
+  const ours = (u: ObservedUser) => {
+    const m = parseMarker(u.marker);
+    return m.kind === 'ok' && m.marker.pending?.runId === ctx.runId.slice(0, 40) && m.marker.pending.at === now && (!addsEmail || carries(u, reset.email));
+  };
+  const fresh = await awaitUser(ctx.graph, id, ctx.marker, patchedAt, ours, (r) => rec.response('verify-intent', r, r.status === 200));
+  if (!fresh) {
     throw new GuestopsError('intent-lost', `another apply replaced guestops' intent on user ${id} before the reset; nothing was reset by this run — re-run later`);
   }
   if (fresh.externalUserStateChangeDateTime !== before) {
@@ -153,10 +169,11 @@ async function runReset(
   await sendOnce({
     step: 'reset-redemption',
     rec,
+    consistency: ctx.graph.consistency,
     retries: ctx.unknownOutcomeRetries ?? 2,
-    send: () => postInvitation(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id }),
+    send: () => postReset(ctx.graph, { email: reset.email, invitation: reset.invitation, resetUserId: id }, addsEmail ? patchedAt : undefined),
     accept: () => true,
-    // The change time moves on every reset (see resetProven for the one exception).
+    // The change time moves on every reset of an Accepted guest (see resetProven).
     readBack: async () => {
       const back = await rec.run('read-back', { method: 'GET', path: `/users/${id}` }, () => getUser(ctx.graph, id, ctx.marker));
       const u = userFrom(back, ctx.marker);
@@ -173,6 +190,17 @@ async function runReset(
   await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(final))));
 }
 
+function writesEmail(profile: Record<string, unknown>, email: string): boolean {
+  const want = normalizeEmail(email);
+  const other = Array.isArray(profile['otherMails']) ? (profile['otherMails'] as string[]) : [];
+  return (typeof profile['mail'] === 'string' && normalizeEmail(profile['mail']) === want) || other.some((m) => normalizeEmail(m) === want);
+}
+
+function carries(u: Pick<ObservedUser, 'mail' | 'otherMails'>, email: string): boolean {
+  const want = normalizeEmail(email);
+  return (u.mail !== null && normalizeEmail(u.mail) === want) || u.otherMails.some((m) => normalizeEmail(m) === want);
+}
+
 /** Graph refused the reset for sure: take our intent back so other runs are not held off. */
 async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string, applied: Marker): Promise<void> {
   try {
@@ -186,6 +214,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
   const id = await sendOnce({
     step: 'invite',
     rec,
+    consistency: ctx.graph.consistency,
     retries: ctx.unknownOutcomeRetries ?? 2,
     send: () => postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation }),
     accept: (r) => (typeof r.body?.invitedUser?.id === 'string' ? r.body.invitedUser.id : undefined),
@@ -199,8 +228,10 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
     what: `the invitation of ${invite.email}`,
     nextRun: 'the next plan invites it, or names the user it created',
   });
+  // The user exists from here on; a replica that has not seen it yet answers the PATCH 404.
+  const createdAt = ctx.graph.consistency.now();
   const marker: Marker = { generation: invite.generation, emailHash: emailHash(invite.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
   const body: Record<string, unknown> = { ...(invite.otherMails ? { otherMails: [...invite.otherMails] } : {}), ...ctx.marker.patch(formatMarker(marker)) };
-  await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
+  await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchNewUser(ctx.graph, id, body, createdAt));
 }
 

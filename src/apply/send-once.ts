@@ -8,18 +8,24 @@
  *                                → Graph answered, so the request is over: read back; if the
  *                                  tenant shows it happened, done; else send again (bounded).
  *   504, timeout, no answer      → the request may still be running inside Graph and land after
- *                                  the read-back: read back once; if it does not show yet, stop
- *                                  without re-sending (the caller's state tells the next run).
+ *                                  the read-back: read back; if it does not show, stop without
+ *                                  re-sending (the caller's state tells the next run).
+ *
+ * A read-back checks guestops' own write, so under eventual consistency "it does not show" proves
+ * nothing until the replicas caught up: the read-back is re-read inside the consistency window
+ * (src/graph/consistency.ts `settle`) and only a read started past it counts as "did not happen".
  */
 import { GuestopsError } from '../errors.js';
 import { toGraphError, type GraphResponse } from '../graph/client.js';
 import { GraphUnreachableError } from '../graph/graph-error.js';
+import { settle, type Consistency } from '../graph/consistency.js';
 import type { StepName } from './report.js';
 import type { StepRecorder } from './step-recorder.js';
 
 export interface SendOnce<B, T> {
   readonly step: StepName;
   readonly rec: StepRecorder;
+  readonly consistency: Consistency;
   /** How many times a request Graph answered without doing it is sent again. */
   readonly retries: number;
   send(): Promise<GraphResponse<B>>;
@@ -63,7 +69,8 @@ export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
       unknown = e.message;
       mayStillLand = true;
     }
-    const happened = await s.readBack();
+    // Whatever happened, it happened before now: the window for the read-back starts here.
+    const happened = await settle(s.consistency, s.consistency.now(), () => s.readBack());
     if (happened !== undefined) return happened;
     if (mayStillLand) {
       throw new GuestopsError(s.unknownCode, `${s.what} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; ${s.nextRun}`);

@@ -11,6 +11,7 @@ import { resolveCredentials, type CredentialSource } from '../graph/credentials.
 import { resolveGraphUrl } from '../graph/endpoint.js';
 import { pacerOptionsFromEnv } from '../graph/pacer.js';
 import { retryPolicyFromEnv } from '../graph/retry-policy.js';
+import { consistency, consistencyWindowSeconds } from '../graph/consistency.js';
 
 export const CONNECTION_OPTIONS = {
   'graph-url': { type: 'string' },
@@ -53,6 +54,8 @@ export interface ConnectionFlags {
   readonly 'graph-url'?: string | undefined;
   readonly emulator?: string | undefined;
   readonly 'marker-property'?: string | undefined;
+  /** apply only: seconds a write may stay invisible to readers (env GUESTOPS_CONSISTENCY_WINDOW_SECONDS). */
+  readonly 'consistency-window'?: string | undefined;
 }
 
 export interface Connection {
@@ -66,6 +69,7 @@ export interface Connection {
 }
 
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, stderr: NodeJS.WritableStream = process.stderr): Promise<Connection> {
+  const windowSeconds = consistencyWindowSeconds(flags['consistency-window'], env);
   let close = async () => {};
   let graphUrl: string;
   let connEnv = env;
@@ -90,7 +94,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   }
   try {
     const creds = await resolveCredentials(graphUrl, connEnv);
-    const graph = createGraph({ graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env) });
+    const graph = createGraph({ graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env), consistency: consistency(windowSeconds) });
     const markerProperty = flags['marker-property'] ?? (env['GUESTOPS_MARKER_PROPERTY'] || undefined);
     return { graph, graphUrl, markerProperty, credentialSource: creds.source, emulator: usingEmulator, close };
   } catch (e) {

@@ -9,6 +9,7 @@ import { GraphError, graphErrorFields } from './graph-error.js';
 import { ExactUrlAuthMiddleware, RetryMiddleware, pathOf } from './middleware.js';
 import { Pacer, INVITATION_RATE, type PacerOptions } from './pacer.js';
 import { RequestMeta } from './request-meta.js';
+import { consistency as defaultConsistency, type Consistency } from './consistency.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -42,6 +43,8 @@ export interface GraphOptions {
   readonly auth: AuthenticationProvider;
   readonly retry?: RetryPolicy;
   readonly invitationRate?: PacerOptions;
+  /** The consistency window (default: DEFAULT_CONSISTENCY_WINDOW_SECONDS). */
+  readonly consistency?: Consistency;
 }
 
 export interface Graph {
@@ -52,6 +55,13 @@ export interface Graph {
   readonly invitationPacer: Pacer;
   /** The retry rules the middleware applies (also used by $batch for inner requests). */
   readonly retry: RetryPolicy;
+  /** How long a write may stay invisible to readers, and the waiting helpers use it. */
+  readonly consistency: Consistency;
+  /**
+   * When the latest write to directory data (users, invitations) answered or failed, ms since
+   * epoch; null before any. The apply lock is released only once this is older than the window.
+   */
+  lastWriteAt(): number | null;
   /** Sends a request; any HTTP status resolves (only "no response at all" rejects). */
   send<T = unknown>(spec: GraphRequestSpec): Promise<GraphResponse<T>>;
   /** Like send, but a non-2xx status rejects with GraphError. */
@@ -74,7 +84,23 @@ export function createGraph(options: GraphOptions): Graph {
     ],
   });
 
+  const cons = options.consistency ?? defaultConsistency();
+  let lastWrite: number | null = null;
+  // Writes whose visibility matters to the next lock holder: not $batch (reads only), not the lock
+  // object itself (applications, deleted items), not the read-only extension-property action.
+  const tracked = (spec: GraphRequestSpec) =>
+    spec.method !== 'GET' && !/^\/(\$batch|applications|directory\/deletedItems|directoryObjects\/getAvailableExtensionProperties)\b/i.test(spec.path);
+
   async function send<T>(spec: GraphRequestSpec): Promise<GraphResponse<T>> {
+    if (!tracked(spec)) return sendRaw<T>(spec);
+    try {
+      return await sendRaw<T>(spec);
+    } finally {
+      lastWrite = cons.now();
+    }
+  }
+
+  async function sendRaw<T>(spec: GraphRequestSpec): Promise<GraphResponse<T>> {
     const url = /^https?:\/\//i.test(spec.path) ? spec.path : baseUrl + (spec.path.startsWith('/') ? '' : '/') + spec.path;
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const meta = new RequestMeta(url, spec.method, idempotent);
@@ -137,6 +163,8 @@ export function createGraph(options: GraphOptions): Graph {
     baseUrl,
     invitationPacer: new Pacer(options.invitationRate ?? INVITATION_RATE),
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    consistency: cons,
+    lastWriteAt: () => lastWrite,
     send,
     call,
   };

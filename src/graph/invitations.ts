@@ -6,6 +6,8 @@
  */
 import type { InvitationSettings } from '../desired/types.js';
 import type { Graph, GraphResponse } from './client.js';
+import { graphErrorFields } from './graph-error.js';
+import { retryStale } from './consistency.js';
 
 export interface InvitationRequest {
   readonly email: string;
@@ -50,4 +52,34 @@ export function invitationBody(req: InvitationRequest): InvitationBody {
 export async function postInvitation(graph: Graph, req: InvitationRequest): Promise<GraphResponse<{ invitedUser?: { id?: string }; status?: string }>> {
   await graph.invitationPacer.acquire();
   return graph.send({ method: 'POST', path: '/invitations', body: invitationBody(req), idempotent: false });
+}
+
+/**
+ * Graph's refusal of a reset whose email is not on the user (azure-docs #71825, #86773). Right
+ * after guestops itself put the email there it only means the replica checking the precondition
+ * has not seen that write yet (msgraph-beta-sdk-dotnet #394).
+ */
+export const EMAIL_NOT_ON_USER = /doesn't match any emails on the user object/i;
+
+export function isEmailNotOnUser(r: GraphResponse<unknown>): boolean {
+  return r.status === 400 && EMAIL_NOT_ON_USER.test(graphErrorFields(r.body).graphMessage ?? '');
+}
+
+/**
+ * A reset: like postInvitation, but when guestops wrote the email onto the user at `emailWrittenAt`
+ * the "doesn't match any emails" 400 is re-sent until the consistency window has passed. Every
+ * re-send waits for the pacer again (it is one more request to the invitation manager).
+ */
+export async function postReset(
+  graph: Graph,
+  req: InvitationRequest & { readonly resetUserId: string },
+  emailWrittenAt: number | undefined,
+  onStale?: (r: GraphResponse<unknown>) => void,
+): Promise<GraphResponse<{ invitedUser?: { id?: string }; status?: string }>> {
+  if (emailWrittenAt === undefined) return postInvitation(graph, req);
+  return retryStale(graph.consistency, emailWrittenAt, () => postInvitation(graph, req), (r) => {
+    const stale = isEmailNotOnUser(r);
+    if (stale) onStale?.(r);
+    return stale;
+  });
 }

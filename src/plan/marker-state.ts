@@ -41,7 +41,8 @@ export type MarkerState =
     };
 
 /**
- * Whether the user shows that the intent's reset happened: the change time moved past `before` —
+ * Whether the user shows that the intent's reset happened: the state went Accepted →
+ * PendingAcceptance, or the change time moved past `before` —
  * unless the guest was PendingAcceptance then and is Accepted now. That is also what a plain
  * redemption of the earlier invitation looks like (it moves the change time too), and counting it
  * as the reset would lose the declared reset for good. In that case the reset is treated as not
@@ -49,6 +50,11 @@ export type MarkerState =
  * gets one more invitation — preferred over silently never reaching the declared email.
  */
 export function resetProven(p: PendingIntent, user: Pick<ObservedUser, 'externalUserState' | 'externalUserStateChangeDateTime'>): boolean {
+  // Accepted → PendingAcceptance is the reset itself (nothing else takes a redeemed guest back),
+  // whatever the change time does.
+  if (p.beforeState === 'Accepted' && user.externalUserState === 'PendingAcceptance') return true;
+  // Under a directory that moves the change time only when the state changes, a reset of a guest
+  // already PendingAcceptance leaves no trace: it is not proven, and a re-run sends it once more.
   if (user.externalUserStateChangeDateTime === p.before) return false;
   return !(p.beforeState === 'PendingAcceptance' && user.externalUserState === 'Accepted');
 }

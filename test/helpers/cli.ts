@@ -24,6 +24,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS
     env[k] = v;
   }
   env['NO_COLOR'] = '1';
+  // The emulator without replication lag is strongly consistent: no consistency window to wait
+  // out. Tests that turn lag on set the window to cover it.
+  env['GUESTOPS_CONSISTENCY_WINDOW_SECONDS'] = '0';
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -25,11 +25,13 @@ import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/
 import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
+import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
 
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
 Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--report report.json]
                       [--concurrency N] [--run-id ID] [--auto-approve]
+                      [--consistency-window SECONDS]
 
 Options:
   --dir DIR            folder of guest YAML files (default: guests)
@@ -43,6 +45,9 @@ Options:
   --run-id ID          this run's id (default: env GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random).
                        A re-run with the same id resumes its own interrupted resets at once; another
                        run waits for the intent lease (GUESTOPS_LEASE_SECONDS, default 900)
+  --consistency-window SECONDS
+                       how long after a write a directory replica may still show the state before it
+                       (env GUESTOPS_CONSISTENCY_WINDOW_SECONDS; default ${DEFAULT_CONSISTENCY_WINDOW_SECONDS})
 ${CONNECTION_USAGE}
 Interrupting: the first Ctrl-C (SIGINT) or SIGTERM starts no new guest, lets the guests in flight
   finish, writes the summary and report, prints the command that resumes the run and exits 130.
@@ -68,6 +73,7 @@ export const command: Command = {
       concurrency: { type: 'string' },
       'run-id': { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
+      'consistency-window': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
