@@ -34,10 +34,18 @@ import { NEW_EMAIL, assertMixedConverged, assertNoChanges, declareNewGuestId, in
 
 const EVERY_K = process.env['GUESTOPS_CRASH_SAMPLE'] === 'all';
 
-function spawnApply(url: string, cwd: string, runId: string, concurrency: number): { child: ChildProcess; done: Promise<void> } {
+/** Replication lag for the lagged variant, and the consistency window guestops is given for it. */
+interface Lag {
+  readonly ms: number;
+  readonly rule: 'always' | 'on-state-change';
+}
+const LAG_WINDOW_SECONDS = '2';
+const waitOut = (lag: Lag | undefined) => (lag ? new Promise((r) => setTimeout(r, lag.ms + 200)) : Promise.resolve());
+
+function spawnApply(url: string, cwd: string, runId: string, concurrency: number, lag?: Lag): { child: ChildProcess; done: Promise<void> } {
   const child = spawn(process.execPath, [cliPath, 'apply', '--graph-url', url, '--concurrency', String(concurrency)], {
     cwd,
-    env: cleanEnv({ GUESTOPS_TOKEN: 'demo-apply', GUESTOPS_RUN_ID: runId, GUESTOPS_RETRY_BASE_MS: '50' }),
+    env: cleanEnv({ GUESTOPS_TOKEN: 'demo-apply', GUESTOPS_RUN_ID: runId, GUESTOPS_RETRY_BASE_MS: '50', ...(lag ? { GUESTOPS_CONSISTENCY_WINDOW_SECONDS: LAG_WINDOW_SECONDS } : {}) }),
     stdio: ['ignore', 'ignore', 'ignore'],
   });
   const done = new Promise<void>((resolve) => child.on('close', () => resolve()));
@@ -58,15 +66,20 @@ async function referenceRun(): Promise<RequestLogEntry[]> {
   }
 }
 
-/** Kill after the k-th top-level request, recover, check. 'finished' when the run had fewer than k requests. */
-async function crashAt(k: number, concurrency: number): Promise<'finished' | 'recovered' | 'recovered-invite-window'> {
-  const label = `k=${k} concurrency=${concurrency}`;
+/**
+ * Kill after the k-th top-level request, recover, check. 'finished' when the run had fewer than k
+ * requests. With a replication lag the number of re-reads depends on timing, so k counts writes
+ * only; the re-run starts once the lag has passed (README known limits: a re-run within the
+ * consistency window of the killed run's last write may read a done reset as not done).
+ */
+async function crashAt(k: number, concurrency: number, lag?: Lag): Promise<'finished' | 'recovered' | 'recovered-invite-window'> {
+  const label = `k=${k} concurrency=${concurrency}${lag ? ` lag=${lag.ms}ms ${lag.rule}` : ''}`;
   let child: ChildProcess | undefined;
   let seen = 0;
   let killed = false;
   const emu = await withEmulator({
     onRequest: (e: RequestLogEntry) => {
-      if (e.batch) return;
+      if (e.batch || (lag && !isWrite(e))) return;
       seen++;
       if (seen === k && child && !killed) {
         killed = true;
@@ -75,16 +88,19 @@ async function crashAt(k: number, concurrency: number): Promise<'finished' | 're
     },
   });
   try {
+    if (lag) await emu.settings({ replicationLagMs: lag.ms, changeTimeRule: lag.rule });
     const cwd = mixedWorkdir();
-    const runId = `crash-${concurrency}-${k}`;
-    const run = spawnApply(emu.url, cwd, runId, concurrency);
+    const runId = `crash-${concurrency}-${k}${lag ? `-lag-${lag.rule}` : ''}`;
+    const run = spawnApply(emu.url, cwd, runId, concurrency, lag);
     child = run.child;
     await run.done;
     if (!killed) return 'finished';
+    await waitOut(lag);
 
     // Half the re-runs resume as the same CI run, half come later as another run.
     const sameRun = k % 2 === 0;
-    const env = sameRun ? { GUESTOPS_RUN_ID: runId } : { GUESTOPS_RUN_ID: `${runId}-next`, GUESTOPS_LEASE_SECONDS: '0' };
+    const windowEnv = lag ? { GUESTOPS_CONSISTENCY_WINDOW_SECONDS: LAG_WINDOW_SECONDS } : {};
+    const env = sameRun ? { GUESTOPS_RUN_ID: runId, ...windowEnv } : { GUESTOPS_RUN_ID: `${runId}-next`, GUESTOPS_LEASE_SECONDS: '0', ...windowEnv };
     const stateAfterKill = await emu.state();
     const orphan = invitedUser(stateAfterKill, NEW_EMAIL);
     const inviteWindow = orphan !== undefined && markerOf(stateAfterKill, orphan['id'] as string) === null;
@@ -96,12 +112,14 @@ async function crashAt(k: number, concurrency: number): Promise<'finished' | 're
       assert.match(again.stderr, /blocked email-in-use/, label);
       assert.ok(again.stderr.includes(`declare \`id: ${id}\``), `${label}: the block must name the id to declare\n${again.stderr}`);
       declareNewGuestId(cwd, id);
+      await waitOut(lag);
       const adopted = await guestops(emu, ['apply'], { cwd, env });
       assert.equal(adopted.code, 0, `${label}: apply after declaring the id failed\n${adopted.stderr}`);
     } else {
       assert.equal(again.code, 0, `${label}: re-run failed\n${again.stdout}\n${again.stderr}`);
     }
     await assertMixedConverged(emu, label);
+    await waitOut(lag);
     await assertNoChanges(emu, cwd, label);
     return inviteWindow ? 'recovered-invite-window' : 'recovered';
   } finally {
@@ -137,4 +155,17 @@ test('crash anywhere: SIGKILL after request k, re-run, exactly one reset per dec
     while ((await crashAt(k, 4)) !== 'finished') k++;
     assert.ok(k > total / 2, `a concurrent apply took only ${k - 1} requests`);
   }
+});
+
+test('crash anywhere under a 1 s replication lag, both change-time rules: kill after write k, re-run, exactly one reset per change', async (t) => {
+  // The mixed apply writes 10 times (see above); a sample of them, alternating the change-time rule.
+  const sample = EVERY_K ? Array.from({ length: 10 }, (_, i) => i + 1) : [1, 2, 3, 5, 7, 9];
+  const outcomes: string[] = [];
+  for (const [i, k] of sample.entries()) {
+    const lag: Lag = { ms: 1_000, rule: i % 2 === 0 ? 'on-state-change' : 'always' };
+    const outcome = await crashAt(k, 1, lag);
+    assert.notEqual(outcome, 'finished', `write ${k}: the lagged apply finished before its k-th write`);
+    outcomes.push(`${k}/${lag.rule}: ${outcome}`);
+  }
+  t.diagnostic(outcomes.join('; '));
 });
