@@ -43,8 +43,14 @@ export const PROBLEM_CODES = {
   'other-mail-too-long': 'an `otherMails` entry longer than Graph stores (250)',
   'too-many-cc-recipients': 'more than the one cc recipient Graph supports',
   'invalid-generation': '`generation` is not an integer >= 0',
-  'invalid-redirect-url': '`redirectUrl` is not an absolute http(s) URL',
+  'invalid-redirect-url': '`redirectUrl` is not an absolute https URL',
+  'redirect-not-https': '`redirectUrl` uses plain http',
+  'invalid-domain-acknowledgement': '`acknowledgeDomainChange` is not `OLD -> NEW` with two domains',
   'invalid-message-language': '`messageLanguage` is not a language tag such as en-US',
+  // The policy file (guestops.policy.yaml).
+  'policy-unreadable': 'the policy file named by --policy cannot be read',
+  'policy-format-version': '`formatVersion` is not a version this guestops reads',
+  'invalid-domain': 'not a domain (example.com) or subdomain wildcard (*.example.com)',
   // Rules across entries and files.
   'duplicate-other-mail': 'the same address twice in one `otherMails` (case-insensitive)',
   'duplicate-guest': 'the same guest (id or upn) declared twice',

@@ -4,7 +4,7 @@
  * ids lower-cased, and every guest and field carrying its source location.
  * Only called on files that passed every check, so shapes are trusted here.
  */
-import type { DesiredGuest, GuestFieldLocations, InvitationSettings, SourceLocation } from './types.js';
+import type { DesiredGuest, DomainChangeAck, GuestFieldLocations, InvitationSettings, SourceLocation } from './types.js';
 import type { YMapping, YNode, ScalarValue } from './yaml-tree.js';
 import { guestNodes } from './rules.js';
 
@@ -66,18 +66,32 @@ function overlay(base: InvitationSettings, inv: YMapping | undefined): Invitatio
   return out;
 }
 
+/** `OLD -> NEW` (schema-checked) → its two domains, lower-cased. */
+export function parseDomainAck(text: string, at: DomainChangeAck['at']): DomainChangeAck {
+  const [from = '', to = ''] = text.split(/->|→/).map((s) => s.trim().toLowerCase());
+  return { from, to, at };
+}
+
 export function resolveGuests(root: YNode, file: string): DesiredGuest[] {
   if (root.kind !== 'mapping') return [];
-  const fileInvitation = overlay(BUILT_IN_INVITATION, mapping(get(mapping(get(root, 'defaults')), 'invitation')));
+  const defaults = mapping(get(root, 'defaults'));
+  const fileInvitation = overlay(BUILT_IN_INVITATION, mapping(get(defaults, 'invitation')));
+  const fileAckText = scalar(get(defaults, 'acknowledgeDomainChange'));
+  const fileAck = typeof fileAckText === 'string' ? parseDomainAck(fileAckText, 'defaults') : undefined;
+  const fileAckKey = defaults?.entries.find((e) => e.key === 'acknowledgeDomainChange')?.keyPosition;
   const loc = (node: { position: { line: number; column: number } }): SourceLocation => ({ file, line: node.position.line, column: node.position.column });
 
   return guestNodes(root).map((g) => {
     const fields: { -readonly [K in keyof GuestFieldLocations]: SourceLocation } = {};
     for (const e of g.entries) {
-      if (e.key === 'id' || e.key === 'upn' || e.key === 'email' || e.key === 'otherMails' || e.key === 'generation' || e.key === 'invitation') {
+      if (e.key === 'id' || e.key === 'upn' || e.key === 'email' || e.key === 'otherMails' || e.key === 'generation' || e.key === 'invitation' || e.key === 'acknowledgeDomainChange') {
         fields[e.key] = { file, ...e.keyPosition };
       }
     }
+    const ackText = scalar(get(g, 'acknowledgeDomainChange'));
+    const acks = [...(typeof ackText === 'string' ? [parseDomainAck(ackText, 'guest')] : []), ...(fileAck ? [fileAck] : [])];
+    // A guest without its own acknowledgement points at the file's, so a block or risk line can name it.
+    if (fields.acknowledgeDomainChange === undefined && fileAckKey !== undefined) fields.acknowledgeDomainChange = { file, ...fileAckKey };
     const id = scalar(get(g, 'id'));
     const upn = scalar(get(g, 'upn'));
     const generation = scalar(get(g, 'generation'));
@@ -92,6 +106,7 @@ export function resolveGuests(root: YNode, file: string): DesiredGuest[] {
     if (typeof id === 'string') guest.id = id.toLowerCase();
     if (typeof upn === 'string') guest.upn = upn;
     if (otherMails) guest.otherMails = otherMails;
+    if (acks.length > 0) guest.domainChangeAcks = acks;
     return guest;
   });
 }

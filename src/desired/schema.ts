@@ -44,7 +44,11 @@ export interface SchemaIssue {
 
 /** Validates the plain value of a document and places every schema error on its YAML node. */
 export function checkSchema(value: unknown, root: YNode): SchemaIssue[] {
-  const validate = validator();
+  return checkSchemaWith(validator(), value, root);
+}
+
+/** The same mapping of errors onto nodes, for another schema (the policy file's). */
+export function checkSchemaWith(validate: ValidateFunction, value: unknown, root: YNode): SchemaIssue[] {
   if (validate(value)) return [];
   const best = new Map<string, { rank: number; issue: SchemaIssue }>();
   for (const error of validate.errors ?? []) {
@@ -188,7 +192,7 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
       const entry: YEntry | undefined = node.kind === 'mapping' ? (node as YMapping).entries.find((e) => e.key === key) : undefined;
       const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const hint = suggestKey(key, allowed);
-      const where = path === '' ? 'at the top of a guest file' : `in ${withArticle(titleOf(error.parentSchema))}`;
+      const where = path === '' ? `at the top of ${withArticle(titleOf(error.parentSchema))}` : `in ${withArticle(titleOf(error.parentSchema))}`;
       return {
         slot: `${path}|key|${key}`,
         rank: 0,
@@ -246,7 +250,17 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
     if (kw === 'maxLength') return at('invalid-email', `${field} is ${Array.from(text).length} characters long; an email address has at most 254`, 1);
     return at('invalid-email', `${field} ${quoteValue(text)} is not a valid email address${emailHint(text)}`, 2);
   }
-  if (shape.endsWith('invitation/redirectUrl')) return at('invalid-redirect-url', `redirectUrl ${quoteValue(text)} is not an absolute http(s) URL`);
+  if (shape.endsWith('invitation/redirectUrl')) {
+    if (/^http:\/\//i.test(text)) return at('redirect-not-https', `redirectUrl ${quoteValue(text)} uses plain http; use an https URL (anyone on the path could change where a freshly redeemed guest lands)`);
+    return at('invalid-redirect-url', `redirectUrl ${quoteValue(text)} is not an absolute https URL`);
+  }
+  if (shape === 'formatVersion') return at('policy-format-version', `formatVersion must be 1, not ${describeValue(node)}`);
+  if (shape.endsWith('allow/*') || shape.endsWith('guestDomains/*')) {
+    return at('invalid-domain', `${field} ${quoteValue(text)} is not a domain (example.com) or a subdomain wildcard (*.example.com)`);
+  }
+  if (shape.endsWith('acknowledgeDomainChange')) {
+    return at('invalid-domain-acknowledgement', `acknowledgeDomainChange ${quoteValue(text)} is not "OLD -> NEW" with two email domains, e.g. "fabrikam.example -> northwind.example"`);
+  }
   if (shape.endsWith('invitation/messageLanguage')) {
     return at('invalid-message-language', `messageLanguage ${quoteValue(text)} is not a language tag such as en-US`);
   }

@@ -27,8 +27,18 @@ export interface InvitationSettings {
 
 /** Per-field source locations (of each key) of one guest entry, for annotations on the exact YAML line. */
 export type GuestFieldLocations = Readonly<
-  Partial<Record<'id' | 'upn' | 'email' | 'otherMails' | 'generation' | 'invitation', SourceLocation>>
+  Partial<Record<'id' | 'upn' | 'email' | 'otherMails' | 'generation' | 'invitation' | 'acknowledgeDomainChange', SourceLocation>>
 >;
+
+/**
+ * `acknowledgeDomainChange: OLD -> NEW`, domains lower-cased. `at` says where it was written: next
+ * to the guest, or once in the file's `defaults` (a partner that renamed its domain).
+ */
+export interface DomainChangeAck {
+  readonly from: string;
+  readonly to: string;
+  readonly at: 'guest' | 'defaults';
+}
 
 export interface DesiredGuest {
   /** Entra object id (lower-case GUID), when declared. */
@@ -42,6 +52,8 @@ export interface DesiredGuest {
   /** Bumping it asks for one more reset with the same email. Default 0. */
   readonly generation: number;
   readonly invitation: InvitationSettings;
+  /** Domain-change acknowledgements that apply to this guest (its own first, then the file's); absent when none. */
+  readonly domainChangeAcks?: readonly DomainChangeAck[];
   /** Where the guest's list item starts (its first key, just after the `- `). */
   readonly source: SourceLocation;
   readonly fields: GuestFieldLocations;

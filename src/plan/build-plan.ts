@@ -17,6 +17,10 @@ import { observedDigest } from './observed-digest.js';
 import { summarize } from './summary.js';
 import { addressConflict, describeHolder, type DeclaredAt } from './address-conflict.js';
 import { APP_ONLY_ROLE_RULE, roleHolderBlock } from './role-holder.js';
+import { guardGuest } from './guard.js';
+import { collectRisks, type GuestRiskInput } from './risks.js';
+import { diffInvitationSettings } from './invitation-changes.js';
+import { DEFAULT_POLICY, type Policy } from '../policy/types.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -27,6 +31,10 @@ export interface PlanOptions {
   readonly leaseSeconds: number;
   /** The apply run re-planning, when any: its own pending intents may be resumed at once. */
   readonly runId?: string;
+  /** The policy (guestops.policy.yaml); default: the built-in one. */
+  readonly policy?: Policy;
+  /** The guest files at the review's base, to show invitation-setting changes the tenant cannot. */
+  readonly base?: DesiredState;
 }
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
@@ -40,17 +48,27 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
       return g ? `${g.source.file}:${g.source.line}` : undefined;
     },
   };
+  const policy = options.policy ?? DEFAULT_POLICY;
   const guests: GuestPlan[] = [];
+  const riskInputs: GuestRiskInput[] = [];
   for (const guest of desired.guests) {
-    const g = planGuest(guest, index, observed.caller.kind, lease, claims, rules);
-    if (g.actions.length > 0 || g.blocked !== undefined) guests.push(g);
+    const { plan: g, acknowledgedAt, holdsRole } = planGuest(guest, index, observed.caller.kind, lease, claims, rules, policy);
+    if (g.actions.length > 0 || g.blocked !== undefined) {
+      guests.push(g);
+      riskInputs.push({ plan: g, holdsRole, ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}) });
+    }
   }
+  const invitationChanges = options.base !== undefined ? diffInvitationSettings(options.base, desired) : undefined;
   return {
     formatVersion: 1,
     desiredDigest: desired.digest,
     caller: { kind: observed.caller.kind },
     summary: summarize(guests, desired.guests.length),
     guests,
+    risks: collectRisks(riskInputs, invitationChanges ?? []),
+    emailChanges: { count: guests.filter((g) => g.emailChange !== undefined && g.blocked === undefined).length, max: policy.maxEmailChanges },
+    ...(invitationChanges !== undefined ? { invitationChanges } : {}),
+    policyFile: policy.file,
   };
 }
 
@@ -60,7 +78,7 @@ interface Rules {
   readonly declaredAt: DeclaredAt;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly user?: ObservedUser;
   readonly actions: readonly Action[];
   readonly blocked?: Blocked;
@@ -73,10 +91,12 @@ function planGuest(
   lease: LeaseOptions,
   claims: ReadonlyMap<string, readonly DesiredGuest[]>,
   rules: Rules,
-): GuestPlan {
-  const outcome = decide(guest, index, callerKind, lease, claims, rules);
+  policy: Policy,
+): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } {
+  const guarded = guardGuest(guest, decide(guest, index, callerKind, lease, claims, rules), policy);
+  const outcome = guarded.outcome;
   const user = outcome.user;
-  return {
+  const plan: GuestPlan = {
     key: guest.id ?? guest.upn ?? guest.email,
     id: user?.id ?? null,
     upn: user?.userPrincipalName ?? guest.upn ?? null,
@@ -85,8 +105,10 @@ function planGuest(
     line: guest.source.line,
     actions: outcome.blocked === undefined ? outcome.actions : [],
     ...(outcome.blocked !== undefined ? { blocked: outcome.blocked } : {}),
+    ...(guarded.emailChange !== undefined ? { emailChange: guarded.emailChange } : {}),
     observedDigest: observedDigest(user),
   };
+  return { plan, holdsRole: user?.hasDirectoryRole === true, ...(guarded.acknowledgedAt !== undefined ? { acknowledgedAt: guarded.acknowledgedAt } : {}) };
 }
 
 function decide(

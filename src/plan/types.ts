@@ -90,7 +90,15 @@ export type BlockedCode =
   | 'intent-held'
   | 'marker-unreadable'
   | 'identity-mismatch'
-  | 'email-in-use';
+  | 'email-in-use'
+  /** The sign-in moves to another domain and the YAML does not acknowledge it (domain-acknowledgement.ts). */
+  | 'domain-change-unacknowledged'
+  /** The policy's `emailDomains` does not allow the new address's domain for this file. */
+  | 'domain-not-allowed'
+  /** The sign-in would move to a consumer mail domain and the policy does not allow it. */
+  | 'consumer-domain'
+  /** The policy's `manage` scope does not cover this user. */
+  | 'outside-manage-scope';
 
 export interface Blocked {
   readonly code: BlockedCode;
@@ -109,6 +117,8 @@ export interface GuestPlan {
   /** In execution order: update-profile always precedes reset-redemption. */
   readonly actions: readonly Action[];
   readonly blocked?: Blocked;
+  /** The sign-in address this plan moves the guest from → to (absent when it stays). */
+  readonly emailChange?: EmailChange;
   /**
    * sha256 (hex, 16 chars) of the observed user fields the plan depended on; `apply --plan`
    * refuses when it differs at apply time (the tenant changed since the plan).
@@ -127,6 +137,38 @@ export interface PlanSummary {
   readonly unchanged: number;
 }
 
+/** `from` is the user's current address (null when the tenant holds none). */
+export interface EmailChange {
+  readonly from: string | null;
+  readonly to: string;
+}
+
+export type RiskKind = 'domain-change' | 'consumer-domain' | 'role-holder' | 'adoption-with-new-email' | 'invitation-settings';
+
+/** One line of the plan's opening risk section (risks.ts). */
+export interface Risk {
+  readonly kind: RiskKind;
+  /** The guest's key, or the file for invitation settings. */
+  readonly key: string;
+  readonly file: string;
+  readonly line: number;
+  readonly from?: string | null;
+  readonly to?: string;
+  readonly detail: string;
+}
+
+/** Invitation settings of some guests of `file` changed since the review's base (invitation-changes.ts). */
+export interface InvitationChange {
+  readonly file: string;
+  /** The first affected guest's line. */
+  readonly line: number;
+  readonly fields: readonly string[];
+  readonly from: InvitationSettings;
+  readonly to: InvitationSettings;
+  /** Keys (id, upn or email) of the guests with this change. */
+  readonly guests: readonly string[];
+}
+
 export interface Plan {
   readonly formatVersion: 1;
   /** Digest of the desired state the plan was computed from (see DesiredState.digest). */
@@ -135,4 +177,16 @@ export interface Plan {
   readonly summary: PlanSummary;
   /** Guests with actions or blocked, in desired-state order; unchanged guests are only counted. */
   readonly guests: readonly GuestPlan[];
+  /*
+   * The fields below are optional only so a plan saved before they existed still reads; buildPlan
+   * always sets them.
+   */
+  /** What the reviewer must read first. */
+  readonly risks?: readonly Risk[];
+  /** Guests whose sign-in email this plan changes, and the policy's cap per apply. */
+  readonly emailChanges?: { readonly count: number; readonly max: number };
+  /** Invitation-setting changes since `--base-dir`; absent when no base was given. */
+  readonly invitationChanges?: readonly InvitationChange[];
+  /** The policy file the plan was made under (null: built-in defaults). */
+  readonly policyFile?: string | null;
 }

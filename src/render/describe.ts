@@ -21,6 +21,10 @@ export const BLOCKED_TITLE: Readonly<Record<BlockedCode, string>> = {
   'marker-unreadable': 'state marker unreadable',
   'identity-mismatch': 'identity mismatch',
   'email-in-use': 'email already in use',
+  'domain-change-unacknowledged': 'sign-in domain change not acknowledged',
+  'domain-not-allowed': 'domain not allowed by the policy',
+  'consumer-domain': 'consumer mail domain',
+  'outside-manage-scope': 'outside the policy\'s manage scope',
 };
 
 export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {

@@ -23,9 +23,13 @@ export type SavedPlan = Plan & SavedPlanMeta;
  * items take their array's key). Unknown keys follow, alphabetically.
  */
 const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
-  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'caller', 'summary', 'guests'],
+  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'emailChanges', 'risks', 'invitationChanges', 'guests'],
+  risks: ['kind', 'key', 'file', 'line', 'from', 'to', 'detail'],
+  emailChanges: ['count', 'max'],
+  emailChange: ['from', 'to'],
+  invitationChanges: ['file', 'line', 'fields', 'guests', 'from', 'to'],
   summary: ['resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged'],
-  guests: ['key', 'id', 'upn', 'email', 'file', 'line', 'observedDigest', 'blocked', 'actions'],
+  guests: ['key', 'id', 'upn', 'email', 'emailChange', 'file', 'line', 'observedDigest', 'blocked', 'actions'],
   blocked: ['code', 'reason'],
   actions: ['type', 'reason', 'email', 'emailHash', 'generation', 'previous', 'mail', 'otherMails', 'invitation'],
   mail: ['from', 'to'],

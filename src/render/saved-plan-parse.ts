@@ -54,6 +54,7 @@ const ACTION_TYPES = ['update-profile', 'reset-redemption', 'adopt', 'record-mar
 const RESET_REASONS = ['email-changed', 'generation-bumped', 'adopted-with-new-email', 'interrupted-before-reset'] as const;
 const BLOCKED_CODES = [
   'not-found', 'not-a-guest', 'role-holder-app-only', 'generation-decreased', 'intent-held', 'marker-unreadable', 'identity-mismatch', 'email-in-use',
+  'domain-change-unacknowledged', 'domain-not-allowed', 'consumer-domain', 'outside-manage-scope',
 ] as const;
 
 function checkInvitation(c: Checker, v: unknown, path: string): void {

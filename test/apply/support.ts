@@ -42,6 +42,7 @@ export function demoWorkdir(): string {
 guests:
   - id: ${JOHN}
     email: john.doe@northwind.example
+    acknowledgeDomainChange: fabrikam.example -> northwind.example
     otherMails: [john.doe@northwind.example]
     generation: 0
   - upn: bob.smith_litware.example#EXT#@contoso.onmicrosoft.com

@@ -154,7 +154,7 @@ test('blocked guests are skipped and listed, the others applied, exit 1', async 
 test('a delegated admin resets a guest holding a directory role', async () => {
   const emu = await withEmulator();
   try {
-    const cwd = workdir({ 'guests/frank.yaml': `guests:\n  - id: ${FRANK}\n    email: frank.ortiz@new-employer.example\n` });
+    const cwd = workdir({ 'guests/frank.yaml': `guests:\n  - id: ${FRANK}\n    email: frank.ortiz@new-employer.example\n    acknowledgeDomainChange: proseware.example -> new-employer.example\n` });
     const r = await guestops(emu, ['apply'], { cwd, token: 'demo-admin' });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(resetsDone(await emu.requests(), FRANK), 1);

@@ -28,7 +28,7 @@ test('an unknown key is an error at that key, with a suggestion, and exit 1', as
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    'unknown-key/guests.yaml:4:5: error schema-unknown-key: unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation)\n' +
+    'unknown-key/guests.yaml:4:5: error schema-unknown-key: unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange)\n' +
       '1 error: not valid\n',
   );
 });
@@ -51,7 +51,7 @@ test('under GitHub Actions each problem is also an annotation on its file and li
   assert.equal(r.code, 1);
   assert.equal(
     r.stdout,
-    '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation)\n',
+    '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange)\n',
   );
   assert.match(r.stderr, /^unknown-key\/guests\.yaml:4:5: error schema-unknown-key: /);
 });
@@ -101,7 +101,7 @@ test('a missing directory is a clear error with exit 1', async () => {
 test('--help explains the command with examples and exits 0', async () => {
   const r = await runCli(['validate', '--help']);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /^Usage: guestops validate \[--dir <folder>\]$/m);
+  assert.match(r.stdout, /^Usage: guestops validate \[--dir <folder>\] \[--policy FILE\]$/m);
   assert.match(r.stdout, /^Examples:$/m);
   assert.match(r.stdout, /FILE:LINE:COL: error CODE: message/);
 });

@@ -99,7 +99,7 @@ const rows: Row[] = [
   },
   {
     name: 'no marker, email differs from mail → update-profile + reset, still an adoption',
-    guests: [guest({ id: ID, email: 'ann@new.example' })],
+    guests: [guest({ id: ID, email: 'ann@new.example', domainChangeAcks: [{ from: 'old.example', to: 'new.example', at: 'guest' }] })],
     users: [user({ mail: 'ann@old.example', otherMails: ['ann@old.example'] })],
     expect: [
       {
@@ -118,7 +118,7 @@ const rows: Row[] = [
   },
   {
     name: 'no marker, mail null → update-profile + reset',
-    guests: [guest({ id: ID })],
+    guests: [guest({ id: ID, domainChangeAcks: [{ from: 'old.example', to: 'new.example', at: 'guest' }] })],
     users: [user({ mail: null })],
     expect: [{ actions: ['update-profile', 'reset-redemption'], check: (a) => assert.deepEqual(only(a, 'update-profile').mail, { from: null, to: 'ann@new.example' }) }],
   },
@@ -133,7 +133,7 @@ const rows: Row[] = [
   { name: 'marker matches → no changes', guests: [guest({ id: ID })], users: [user({ marker: marker(0, 'ANN@new.example') })], expect: [], summary: { unchanged: 1 } },
   {
     name: 'email changed → update-profile then reset (email-changed)',
-    guests: [guest({ id: ID, email: 'ann@new.example', generation: 1 })],
+    guests: [guest({ id: ID, email: 'ann@new.example', generation: 1, domainChangeAcks: [{ from: 'old.example', to: 'new.example', at: 'guest' }] })],
     users: [user({ mail: 'ann@old.example', marker: marker(1, 'ann@old.example') })],
     expect: [
       {
@@ -230,7 +230,7 @@ const rows: Row[] = [
   },
   {
     name: 'intent happened, declaration moved on → record-marker, then update-profile + reset',
-    guests: [guest({ id: ID, email: 'ann@third.example', generation: 1 })],
+    guests: [guest({ id: ID, email: 'ann@third.example', generation: 1, domainChangeAcks: [{ from: 'new.example', to: 'third.example', at: 'guest' }] })],
     users: [user({ externalUserStateChangeDateTime: '2026-05-01T12:00:05Z', marker: marker(0, 'ann@old.example', { generation: 1, email: 'ann@new.example' }) })],
     expect: [
       {

@@ -19,8 +19,8 @@ test('stable key order regardless of how the plan object was built', () => {
   });
   assert.equal(renderJson(shuffled, META), renderJson(plan, META));
   const text = renderJson(plan, META);
-  assert.deepEqual(Object.keys(JSON.parse(text)), ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'caller', 'summary', 'guests']);
-  assert.deepEqual(Object.keys(JSON.parse(text).guests[0]), ['key', 'id', 'upn', 'email', 'file', 'line', 'observedDigest', 'actions']);
+  assert.deepEqual(Object.keys(JSON.parse(text)), ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'emailChanges', 'risks', 'guests']);
+  assert.deepEqual(Object.keys(JSON.parse(text).guests[0]), ['key', 'id', 'upn', 'email', 'emailChange', 'file', 'line', 'observedDigest', 'actions']);
 });
 
 test('a saved plan reads back to the same plan', () => {

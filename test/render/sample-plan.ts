@@ -21,6 +21,7 @@ export function samplePlan(extraUsers: ObservedUser[] = []): Plan {
         otherMails: ['john.doe@northwind.example'],
         file: 'guests/fabrikam.yaml',
         line: 13,
+        domainChangeAcks: [{ from: 'fabrikam.example', to: 'northwind.example', at: 'guest' }],
         invitation: {
           redirectUrl: 'https://myapps.microsoft.com',
           sendMessage: true,

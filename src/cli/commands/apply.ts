@@ -26,6 +26,8 @@ import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } f
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
 import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
+import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
+import { checkEmailChangeCap } from '../../plan/email-change-cap.js';
 
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
@@ -48,6 +50,7 @@ Options:
   --consistency-window SECONDS
                        how long after a write a directory replica may still show the state before it
                        (env GUESTOPS_CONSISTENCY_WINDOW_SECONDS; default ${DEFAULT_CONSISTENCY_WINDOW_SECONDS})
+${policyUsage(23)}
 ${CONNECTION_USAGE}
 Interrupting: the first Ctrl-C (SIGINT) or SIGTERM starts no new guest, lets the guests in flight
   finish, writes the summary and report, prints the command that resumes the run and exits 130.
@@ -74,6 +77,7 @@ export const command: Command = {
       'run-id': { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
       'consistency-window': { type: 'string' },
+      policy: { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
@@ -92,7 +96,8 @@ export const command: Command = {
       saved = parseSavedPlan(text);
     }
     const desired = await loadOrReport(o.dir!);
-    if (!desired) return 1;
+    const policy = await loadPolicyOrReport(o.policy);
+    if (!desired || !policy) return 1;
 
     const startedAt = new Date();
     const runId = resolveRunId(o['run-id'] ? { ...process.env, GUESTOPS_RUN_ID: o['run-id'] } : process.env);
@@ -107,9 +112,10 @@ export const command: Command = {
       }
       const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
       const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured, guestListing: guestListingFromEnv() });
-      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId });
+      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId, policy });
       if (saved) checkSavedPlan(saved, plan);
       checkMaxResets(plan, maxResets);
+      checkEmailChangeCap(plan);
 
       process.stdout.write(renderText(plan, { color: useColor() }));
       toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;

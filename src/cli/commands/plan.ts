@@ -14,20 +14,28 @@ import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
+import { emailChangesOverCap } from '../../plan/email-change-cap.js';
 import { renderText } from '../../render/text.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderJson } from '../../render/json.js';
 import { inGithubActions, publishPlan } from '../../github/publish.js';
+import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
+import { loadBaseOrReport } from '../base-input.js';
 
 const usage = `guestops plan: show what apply would change, without changing anything.
 
-Usage: guestops plan [--dir guests] [--format text|markdown|json] [--out plan.json] [--detailed-exitcode]
+Usage: guestops plan [--dir guests] [--policy FILE] [--base-dir DIR] [--format text|markdown|json]
+                     [--out plan.json] [--detailed-exitcode]
 
 Options:
   --dir DIR              folder of guest YAML files (default: guests)
   --format FORMAT        text (default), markdown (for a pull request) or json
   --out FILE             also save the plan as JSON, for 'guestops apply --plan FILE'
   --detailed-exitcode    exit 2 when there are changes (0 none, 1 error or blocked)
+${policyUsage(25)}
+  --base-dir DIR         the guest folder as of the review's base (e.g. the pull request's base
+                         branch checked out elsewhere): invitation settings are not stored in the
+                         tenant, so their changes are shown against it, even when nobody is reset
 ${CONNECTION_USAGE}
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
@@ -48,17 +56,21 @@ export const command: Command = {
       format: { type: 'string' },
       out: { type: 'string' },
       'detailed-exitcode': { type: 'boolean', default: false },
+      policy: { type: 'string' },
+      'base-dir': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const format = oneOf('plan', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
     if (o.out !== undefined) await checkWritableFile('--out', o.out);
     const desired = await loadOrReport(o.dir!);
-    if (!desired) return 1;
+    const policy = await loadPolicyOrReport(o.policy);
+    const base = o['base-dir'] !== undefined ? await loadBaseOrReport(o['base-dir']) : undefined;
+    if (!desired || !policy || base === null) return 1;
 
     const conn = await connect(o);
     try {
       const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv() });
-      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds() });
+      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base } : {}) });
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       let planJsonPath: string | undefined;
       if (o.out !== undefined) {
@@ -71,7 +83,7 @@ export const command: Command = {
       else process.stdout.write(renderJson(plan, jsonOptions));
       if (inGithubActions()) await publishPlan({ plan, markdown, ...(planJsonPath ? { planJsonPath } : {}) });
 
-      if (plan.summary.blocked > 0) return 1;
+      if (plan.summary.blocked > 0 || emailChangesOverCap(plan)) return 1;
       const changes = plan.guests.some((g) => g.actions.length > 0);
       return changes && o['detailed-exitcode'] ? 2 : 0;
     } finally {

@@ -7,14 +7,17 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 import { loadDesiredState } from '../../desired/load.js';
+import { escapeText } from '../../desired/problem-format.js';
 import { reportProblems } from '../problems-output.js';
+import { loadPolicy } from '../../policy/load.js';
 
 const usage = `guestops validate: check the guest files (no tenant needed)
 
-Usage: guestops validate [--dir <folder>]
+Usage: guestops validate [--dir <folder>] [--policy FILE]
 
 Options:
   -d, --dir <folder>  folder of guest files, read recursively (*.yaml, *.yml). Default: guests
+  --policy FILE       the policy file to check too (default: guestops.policy.yaml when it exists)
   -h, --help          show this help
 
 Prints "N files, M guests: valid" and exits 0, or prints every problem to stderr as
@@ -36,28 +39,33 @@ export const command: Command = {
   usage,
   async run(args) {
     let dir: string;
+    let policyFile: string | undefined;
     try {
       const { values } = parseArgs({
         args: [...args],
-        options: { dir: { type: 'string', short: 'd', default: 'guests' }, help: { type: 'boolean', short: 'h' } },
+        options: { dir: { type: 'string', short: 'd', default: 'guests' }, policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
         strict: true,
         allowPositionals: false,
       });
       dir = values.dir ?? 'guests';
+      policyFile = values.policy;
     } catch (e) {
       throw new GuestopsError('usage', `${e instanceof Error ? e.message : String(e)}\nRun 'guestops validate --help' for the options.`);
     }
     const result = await loadDesiredState(dir);
-    if (!result.ok) {
-      reportProblems(result.problems);
-      const errors = result.problems.filter((p) => p.severity === 'error').length;
+    const policy = await loadPolicy(policyFile);
+    if (!result.ok || !policy.ok) {
+      const problems = [...(result.ok ? result.warnings : result.problems), ...(policy.ok ? [] : policy.problems)];
+      reportProblems(problems);
+      const errors = problems.filter((p) => p.severity === 'error').length;
       process.stderr.write(`${plural(errors, 'error')}: not valid\n`);
       return 1;
     }
     reportProblems(result.warnings);
     const { files, guests } = result.state;
     const warned = result.warnings.length > 0 ? ` (${plural(result.warnings.length, 'warning')})` : '';
-    process.stdout.write(`${plural(files.length, 'file')}, ${plural(guests.length, 'guest')}: valid${warned}\n`);
+    const policyRead = policy.policy.file !== null ? `, policy ${escapeText(policy.policy.file)}` : '';
+    process.stdout.write(`${plural(files.length, 'file')}, ${plural(guests.length, 'guest')}${policyRead}: valid${warned}\n`);
     return 0;
   },
 };
