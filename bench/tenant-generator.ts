@@ -198,7 +198,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     const email = freshEmail(company.domain);
     // Some guests were reset before: their applied generation is already above 0.
     const generation = rng.next() < 0.1 ? 1 + rng.int(3) : 0;
-    let declared: { id?: string; upn?: string; email: string; otherMails?: string[]; generation: number };
+    let declared: { id?: string; upn?: string; email: string; otherMails?: string[]; generation: number; ack?: string };
     switch (kind) {
       case 'unchanged':
       case 'generationBump':
@@ -221,7 +221,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
         const old = freshEmail(`${rng.pick(COMPANY)}-old.example`);
         const u = newGuestUser(old, marker(generation, old));
         users.push(u);
-        declared = { ...identity(rng, u), email, generation };
+        // A move to another domain is acknowledged next to the guest, as plan requires.
+        declared = { ...identity(rng, u), email, generation, ack: `${old.split('@')[1]!} -> ${email.split('@')[1]!}` };
         if (rng.next() < 0.5) declared.otherMails = [email];
         expected.resets++;
         expected.profileUpdates++;
@@ -328,8 +329,9 @@ function identity(rng: SeededRandom, u: SeedUser): { id: string } | { upn: strin
   return rng.next() < 0.9 ? { id: u.id } : { upn: u.userPrincipalName };
 }
 
-function guestYaml(g: { id?: string; upn?: string; email: string; otherMails?: string[]; generation: number }): string[] {
+function guestYaml(g: { id?: string; upn?: string; email: string; otherMails?: string[]; generation: number; ack?: string }): string[] {
   const lines = [g.id !== undefined ? `  - id: ${g.id}` : `  - upn: ${g.upn!}`, `    email: ${g.email}`];
+  if (g.ack !== undefined) lines.push(`    acknowledgeDomainChange: ${g.ack}`);
   if (g.otherMails) lines.push(`    otherMails: [${g.otherMails.join(', ')}]`);
   if (g.generation > 0) lines.push(`    generation: ${g.generation}`);
   return lines;

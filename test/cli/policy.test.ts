@@ -131,7 +131,7 @@ maxEmailChange: 3
   );
   writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxEmailChanges: 3\n');
   const ok = await runCli(['validate'], { cwd });
-  assert.equal(ok.stdout, '1 file, 1 guest, policy guestops.policy.yaml: valid\n');
+  assert.equal(ok.stdout, '1 file, 1 guest: valid; policy guestops.policy.yaml: valid\n');
   const missing = await runCli(['validate', '--policy', 'nope.yaml'], { cwd });
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^nope\.yaml:1:1: error policy-unreadable: cannot read the policy file: ENOENT$/m);

@@ -42,7 +42,7 @@ test('user data cannot inject HTML, break a table or a fence', () => {
   const nasty = 'x|<script>alert(1)</script>`@evil.example';
   const plan = buildPlan(
     desired(
-      guest({ id: ID, email: nasty, file: 'guests/a|b.yaml', line: 2 }),
+      guest({ id: ID, email: nasty, file: 'guests/a|b.yaml', line: 2, domainChangeAcks: [{ from: 'x.example', to: 'evil.example', at: 'guest' }] }),
       guest({ upn: 'nobody|<img src=x onerror=alert(1)>', email: 'n@x.example', line: 5 }),
     ),
     tenant([user({ mail: 'old```\n</details>@x.example', marker: marker(0, 'old@x.example') })]),
@@ -78,7 +78,7 @@ function hugePlanInputs(n: number): { guests: DesiredGuest[]; users: ObservedUse
   const users: ObservedUser[] = [];
   for (let i = 0; i < n; i++) {
     const id = `aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}`;
-    guests.push(guest({ id, email: `person${i}@new.example`, otherMails: [`person${i}@new.example`, `p${i}@home.example`], line: i + 1 }));
+    guests.push(guest({ id, email: `person${i}@new.example`, otherMails: [`person${i}@new.example`, `p${i}@home.example`], line: i + 1, domainChangeAcks: [{ from: 'old.example', to: 'new.example', at: 'guest' }] }));
     users.push(user({ id, userPrincipalName: `p${i}#EXT#@c`, mail: `person${i}@old.example`, otherMails: [`person${i}@old.example`], marker: marker(0, `person${i}@old.example`) }));
   }
   return { guests, users };

@@ -59,7 +59,7 @@ test('colour only when asked', () => {
 
 test('control characters from the tenant never reach the terminal', () => {
   const plan = buildPlan(
-    desired(guest({ id: ID, email: 'ann@new.example' })),
+    desired(guest({ id: ID, email: 'ann@new.example', domainChangeAcks: [{ from: 'x.example', to: 'new.example', at: 'guest' }] })),
     tenant([user({ mail: 'evil\u001b[2J@x.example', marker: marker(0, 'evil\u001b[2J@x.example') })]),
     { now: new Date(0), leaseSeconds: 900 },
   );

@@ -64,8 +64,8 @@ export const command: Command = {
     reportProblems(result.warnings);
     const { files, guests } = result.state;
     const warned = result.warnings.length > 0 ? ` (${plural(result.warnings.length, 'warning')})` : '';
-    const policyRead = policy.policy.file !== null ? `, policy ${escapeText(policy.policy.file)}` : '';
-    process.stdout.write(`${plural(files.length, 'file')}, ${plural(guests.length, 'guest')}${policyRead}: valid${warned}\n`);
+    const policyRead = policy.policy.file !== null ? `; policy ${escapeText(policy.policy.file)}: valid` : '';
+    process.stdout.write(`${plural(files.length, 'file')}, ${plural(guests.length, 'guest')}: valid${warned}${policyRead}\n`);
     return 0;
   },
 };
