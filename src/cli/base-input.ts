@@ -17,7 +17,7 @@ export async function loadBaseOrReport(dir: string): Promise<DesiredState | null
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return EMPTY;
   }
-  const result = await loadDesiredState(dir, { cwd: dir });
+  const result = await loadDesiredState(dir, { cwd: process.cwd() });
   if (result.ok) return result.state;
   const first = result.problems.find((p) => p.severity === 'error')!;
   process.stderr.write(`guestops: --base-dir ${escapeText(dir)} is not a valid guest folder (${result.problems.length} problem(s), first: ${escapeText(first.code)} in ${escapeText(first.location.file)}); compare against a valid base or leave --base-dir out\n`);

@@ -8,6 +8,7 @@ import { BLOCKED_TITLE, RESET_REASON, actionPhrase, describeInvitation, generati
 import { codeSpan, escapeHtml, fencedBlock, htmlCode } from './markdown-escape.js';
 import { profileDiff } from './unified-diff.js';
 import { summaryLine } from './text.js';
+import { renderRisksMarkdown } from './risks-markdown.js';
 
 /** GitHub's limit for an issue or PR comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -25,7 +26,11 @@ const DEFAULT_MAX = 60_000;
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const max = Math.min(options.maxChars ?? DEFAULT_MAX, GITHUB_COMMENT_LIMIT);
-  const head: string[] = [`### ${escapeHtml(options.title ?? 'guestops plan')}`, ''];
+  const head: string[] = [`### ${escapeHtml(options.title ?? 'guestops plan')}`, '', ...renderRisksMarkdown(plan, Math.floor(max / 2))];
+  if (plan.guests.length === 0 && head.length > 2) {
+    head.push("**No changes to the tenant.** The invitation settings above are sent with the file's next reset or invitation.");
+    return head.join('\n') + '\n';
+  }
   if (plan.guests.length === 0) {
     head.push(`**No changes.** The tenant matches the declared guests (${plan.summary.unchanged} guest${plan.summary.unchanged === 1 ? '' : 's'} unchanged).`);
     return head.join('\n') + '\n';
@@ -55,7 +60,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
       '|---|---|---|',
     ]);
     const shown = out.addEach(blocked, (g) => [
-      `| ${codeSpan(g.email, true)} | ${codeSpan(`${g.file}:${g.line}`, true)} | **${BLOCKED_TITLE[g.blocked!.code]}**: ${codeSpan(g.blocked!.reason, true)} |`,
+      `| ${guestCell(g)} | ${codeSpan(`${g.file}:${g.line}`, true)} | **${BLOCKED_TITLE[g.blocked!.code]}**: ${codeSpan(g.blocked!.reason, true)} |`,
     ]);
     out.add(['']);
     if (shown < blocked.length) return out.finish(`${blocked.length - shown} more blocked guests`);
@@ -63,7 +68,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (changing.length > 0) {
     out.add(['| Guest | Declared at | Changes |', '|---|---|---|']);
     const shown = out.addEach(changing, (g) => [
-      `| ${codeSpan(g.email, true)} | ${codeSpan(`${g.file}:${g.line}`, true)} | ${g.actions.map(actionPhrase).join(', ')} |`,
+      `| ${guestCell(g)} | ${codeSpan(`${g.file}:${g.line}`, true)} | ${g.actions.map(actionPhrase).join(', ')} |`,
     ]);
     out.add(['']);
     if (shown < changing.length) return out.finish(`${changing.length - shown} more guests with changes`);
@@ -71,6 +76,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     if (detailed < changing.length) return out.finish(`details of ${changing.length - detailed} more guests`);
   }
   return out.finish(null);
+}
+
+/** The guest's address in a table cell, `old` → `new` when the plan moves its sign-in. */
+function guestCell(g: GuestPlan): string {
+  if (g.emailChange === undefined) return codeSpan(g.email, true);
+  return `${codeSpan(g.emailChange.from ?? '(unknown)', true)} → ${codeSpan(g.emailChange.to, true)}`;
 }
 
 function guestDetails(g: GuestPlan): string[] {

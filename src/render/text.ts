@@ -7,6 +7,7 @@ import type { Action, GuestPlan, Plan } from '../plan/types.js';
 import { ACTION_TITLE, BLOCKED_TITLE, RESET_REASON, describeInvitation, generationChange } from './describe.js';
 import { profileDiff } from './unified-diff.js';
 import { escapeControlChars } from './control-chars.js';
+import { renderRisksText } from './risks-text.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -34,13 +35,23 @@ const INDENT = '    ';
 
 export function renderText(plan: Plan, options: TextOptions): string {
   const p = options.color ? COLOR : PLAIN;
-  if (plan.guests.length === 0) return `${p.green('No changes.')} The tenant matches the declared guests.\n`;
+  const risks = renderRisksText(plan);
+  if (plan.guests.length === 0) {
+    if (risks.length === 0) return `${p.green('No changes.')} The tenant matches the declared guests.\n`;
+    return `${risks.join('\n')}\nNo changes to the tenant; the invitation settings above are sent with this file's next reset or invitation.\n`;
+  }
   const out: string[] = [];
   const changing = plan.guests.filter((g) => g.blocked === undefined).length;
   out.push(`guestops will change ${changing} guest${changing === 1 ? '' : 's'}${plan.summary.blocked > 0 ? ` and skip ${plan.summary.blocked} blocked` : ''} (caller: ${plan.caller.kind === 'app' ? 'app-only' : 'delegated'}):`, '');
+  out.push(...risks);
   for (const g of plan.guests) out.push(...renderGuest(g, p), '');
   out.push(summaryLine(plan, p));
   return out.join('\n') + '\n';
+}
+
+/** The guest's address, or `old -> new` when the plan moves its sign-in. */
+function address(g: GuestPlan): string {
+  return g.emailChange !== undefined ? `${sanitize(g.emailChange.from ?? '(unknown)')} -> ${sanitize(g.emailChange.to)}` : sanitize(g.email);
 }
 
 function renderGuest(g: GuestPlan, p: Palette): string[] {
@@ -48,13 +59,13 @@ function renderGuest(g: GuestPlan, p: Palette): string[] {
   const who = g.id !== null ? `user ${g.id}${g.upn !== null ? ` (${sanitize(g.upn)})` : ''}` : g.upn !== null ? `upn ${sanitize(g.upn)}` : null;
   if (g.blocked) {
     return [
-      `${p.red('x')} ${p.bold(sanitize(g.email))}  ${where}`,
+      `${p.red('x')} ${p.bold(address(g))}  ${where}`,
       ...(who ? [`${INDENT}${p.dim(who)}`] : []),
       `${INDENT}${p.red(`blocked: ${BLOCKED_TITLE[g.blocked.code]}`)} [${g.blocked.code}]`,
       `${INDENT}${sanitize(g.blocked.reason)}`,
     ];
   }
-  const out = [`${guestSymbol(g.actions, p)} ${p.bold(sanitize(g.email))}  ${where}`];
+  const out = [`${guestSymbol(g.actions, p)} ${p.bold(address(g))}  ${where}`];
   if (who) out.push(`${INDENT}${p.dim(who)}`);
   for (const a of g.actions) out.push(...renderAction(a, p));
   return out;

@@ -19,7 +19,8 @@ const GUESTS = generatedGuests(8);
 const newEmail = (i: number) => `moved${i}@contoso-partner.example`;
 
 function guestsDir(): string {
-  const lines = GUESTS.map((g, i) => `  - id: ${g.id}\n    email: ${newEmail(i)}\n`).join('');
+  // Each move to another domain is acknowledged, as plan requires.
+  const lines = GUESTS.map((g, i) => `  - id: ${g.id}\n    email: ${newEmail(i)}\n    acknowledgeDomainChange: ${g.mail!.split('@')[1]} -> contoso-partner.example\n`).join('');
   return workdir({ 'guests/moved.yaml': `guests:\n${lines}` });
 }
 

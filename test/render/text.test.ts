@@ -12,7 +12,7 @@ test('text plan matches the reviewed golden', () => {
 
 test('each guest with its file:line, property changes as unified diffs one address per line', () => {
   const out = renderText(samplePlan(), { color: false });
-  assert.match(out, /^-\/\+ john\.doe@northwind\.example {2}guests\/fabrikam\.yaml:13$/m);
+  assert.match(out, /^-\/\+ john\.doe@fabrikam\.example -> john\.doe@northwind\.example {2}guests\/fabrikam\.yaml:13$/m);
   const john = out.slice(out.indexOf('-/+ john'), out.indexOf('+ carol'));
   // mail diff: old then new, each on its own line
   assert.match(john, /--- mail\n\s+\+\+\+ mail\n\s+@@ -1,1 \+1,1 @@\n\s+-john\.doe@fabrikam\.example\n\s+\+john\.doe@northwind\.example\n/);
