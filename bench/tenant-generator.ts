@@ -271,7 +271,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     declaredIdentities.push(declared.id !== undefined ? { id: declared.id } : { upn: declared.upn! });
   }
   const migrating = options.partnerMigration ?? 0;
-  const partnerLines = ['# yaml-language-server: $schema=../../schemas/guests.schema.json', `# ${MIGRATING_PARTNER.oldDomain} renamed its domain to ${MIGRATING_PARTNER.newDomain}.`, 'guests:'];
+  const partnerLines = ['# yaml-language-server: $schema=../../schemas/guests.schema.json', `# ${MIGRATING_PARTNER.oldDomain} renamed its domain to ${MIGRATING_PARTNER.newDomain}.`, 'defaults:', `  acknowledgeDomainChange: ${MIGRATING_PARTNER.oldDomain} -> ${MIGRATING_PARTNER.newDomain}`, 'guests:'];
   for (let i = 0; i < migrating; i++) {
     const old = freshEmail(MIGRATING_PARTNER.oldDomain);
     const generation = rng.next() < 0.1 ? 1 + rng.int(3) : 0;

@@ -23,7 +23,7 @@ function lagWorkdir(): string {
   const cwd = demoWorkdir();
   appendFileSync(
     join(cwd, 'guests/partners/woodgrove.yaml'),
-    `  - id: ${GRACE}\n    email: ${GRACE_NEW}\n    otherMails: [${GRACE_NEW}]\n` + NEW.map((e) => `  - email: ${e}\n`).join(''),
+    `  - id: ${GRACE}\n    email: ${GRACE_NEW}\n    otherMails: [${GRACE_NEW}]\n    acknowledgeDomainChange: fourthcoffee.example -> contoso-partner.example\n` + NEW.map((e) => `  - email: ${e}\n`).join(''),
   );
   return cwd;
 }
