@@ -32,3 +32,18 @@ export function oneOf<T extends string>(command: string, name: string, raw: stri
   }
   return raw as T;
 }
+
+/** Like parseCommandArgs, for a command that also takes at most `maxPositionals` operands (e.g. `init [DIR]`). */
+export function parseCommandArgsAndOperands<O extends Options>(command: string, args: readonly string[], options: O, maxPositionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new GuestopsError('usage', `${why}. Run 'guestops ${command} --help' for the options.`);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new GuestopsError('usage', `unexpected argument '${parsed.positionals[maxPositionals]}'. Run 'guestops ${command} --help' for the options.`);
+  }
+  return { values: parsed.values, operands: parsed.positionals };
+}

@@ -17,9 +17,11 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   emulator: () => import('./commands/emulator.js'),
   import: () => import('./commands/import.js'),
   snapshot: () => import('./commands/snapshot.js'),
+  init: () => import('./commands/init.js'),
+  upgrade: () => import('./commands/upgrade.js'),
 };
 
-const order = ['validate', 'plan', 'apply', 'setup', 'import', 'snapshot', 'emulator'];
+const order = ['validate', 'plan', 'apply', 'setup', 'import', 'snapshot', 'emulator', 'init', 'upgrade'];
 
 async function help(): Promise<string> {
   const lines = [
