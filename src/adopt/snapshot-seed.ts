@@ -34,8 +34,15 @@ export interface SnapshotInput {
   readonly callerKind: 'app' | 'delegated';
 }
 
+/**
+ * The version of the emulator's seed format this writes (SEED_FORMAT_VERSION of
+ * src/emulator/seed.ts, which the core may not import; the snapshot test loads the output there).
+ */
+export const SEED_FORMAT_VERSION = 1;
+
 export interface SnapshotSeed {
   readonly $comment: string;
+  readonly formatVersion: typeof SEED_FORMAT_VERSION;
   readonly tenantId: string;
   readonly tenantDomain?: string;
   readonly applications: readonly {
@@ -122,6 +129,7 @@ export function buildSnapshotSeed(input: SnapshotInput): SnapshotSeed {
   const tenantDomain = tenantDomainOf(users);
   return {
     $comment: notes.join(' '),
+    formatVersion: SEED_FORMAT_VERSION,
     tenantId: SNAPSHOT_TENANT_ID,
     ...(tenantDomain ? { tenantDomain } : {}),
     applications,

@@ -49,7 +49,12 @@ export interface SeedToken {
   readonly permissions: readonly string[];
 }
 
+/** The seed format's own version (independent of guestops' version): what `snapshot` writes. */
+export const SEED_FORMAT_VERSION = 1;
+
 export interface Seed {
+  /** Absent in hand-written seeds, which are read as version 1. */
+  readonly formatVersion?: number;
   readonly tenantId: string;
   /** Initial domain used for new guests' UPNs; default: the domain of the seed users' UPNs. */
   readonly tenantDomain?: string;
@@ -105,6 +110,9 @@ export function validateSeed(data: unknown, source = 'seed'): Seed {
 
 function checkSeed(data: unknown): asserts data is Seed {
   if (!isObject(data)) fail('(root)', 'must be a JSON object');
+  if (data['formatVersion'] !== undefined && data['formatVersion'] !== SEED_FORMAT_VERSION) {
+    fail('(root).formatVersion', `must be ${SEED_FORMAT_VERSION} (the seed format this guestops reads), got ${JSON.stringify(data['formatVersion'])}`);
+  }
   str(data, 'tenantId', '(root)', { guid: true });
   str(data, 'tenantDomain', '(root)', { optional: true });
   const consistency = checkConsistencySettings(data);
