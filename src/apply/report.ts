@@ -4,6 +4,8 @@
  * summarised as markdown for the Actions job summary. Never holds a token or a header.
  */
 import type { ActionType, GuestPlan } from '../plan/types.js';
+import { codeSpan } from '../render/markdown-escape.js';
+import { escapeUntrusted } from '../render/untrusted.js';
 
 export type StepName =
   | 'update-profile'
@@ -96,29 +98,26 @@ export function notStarted(gp: GuestPlan): GuestReport {
   };
 }
 
-/** One stderr line per finished guest. */
+/** One stderr line per finished guest. UPN, file, reason and Graph's error text are tenant/YAML text: escaped. */
 export function progressLine(g: GuestReport, index: number, total: number): string {
   const what = g.actions.length ? g.actions.join(', ') : 'nothing';
-  const who = g.upn ?? g.key;
+  const who = escapeUntrusted(g.upn ?? g.key);
   const tail =
     g.outcome === 'applied'
       ? `done (${what}) in ${g.ms} ms`
       : g.outcome === 'blocked'
-        ? `blocked ${g.blocked?.code}: ${g.blocked?.reason}`
-        : `FAILED ${g.error?.code}: ${g.error?.message}`;
-  return `guestops apply: [${index}/${total}] ${who} (${g.file}:${g.line}) ${tail}`;
+        ? `blocked ${g.blocked?.code}: ${escapeUntrusted(g.blocked?.reason ?? '')}`
+        : `FAILED ${escapeUntrusted(g.error?.code ?? '')}: ${escapeUntrusted(g.error?.message ?? '')}`;
+  return `guestops apply: [${index}/${total}] ${who} (${escapeUntrusted(g.file)}:${g.line}) ${tail}`;
 }
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
+/** The job summary of an apply, with the plan's markdown escaping for everything from the tenant or YAML. */
 export function renderApplyMarkdown(r: ApplyReport): string {
   const s = r.summary;
   const lines = [
     `## guestops apply`,
     '',
-    `Run \`${r.runId}\`${r.commit ? ` at commit \`${r.commit}\`` : ''}: ${s.applied} applied, ${s.failed} failed, ${s.blocked} blocked, ${s.unchanged} unchanged${s.notStarted ? `, ${s.notStarted} not started (interrupted)` : ''}.`,
+    `Run ${codeSpan(r.runId)}${r.commit ? ` at commit ${codeSpan(r.commit)}` : ''}: ${s.applied} applied, ${s.failed} failed, ${s.blocked} blocked, ${s.unchanged} unchanged${s.notStarted ? `, ${s.notStarted} not started (interrupted)` : ''}.`,
     '',
     '| resets | profile updates | adoptions | invites | markers recorded | failed | blocked |',
     '|---:|---:|---:|---:|---:|---:|---:|',
@@ -128,7 +127,9 @@ export function renderApplyMarkdown(r: ApplyReport): string {
     lines.push('', '| guest | file | outcome | actions | detail |', '|---|---|---|---|---|');
     for (const g of r.guests) {
       const detail = g.outcome === 'blocked' ? `${g.blocked?.code}: ${g.blocked?.reason}` : g.outcome === 'failed' ? `${g.error?.code}: ${g.error?.message}` : '';
-      lines.push(`| ${cell(g.upn ?? g.key)} | ${cell(`${g.file}:${g.line}`)} | ${g.outcome} | ${g.actions.join(', ')} | ${cell(detail)} |`);
+      lines.push(
+        `| ${codeSpan(g.upn ?? g.key, true)} | ${codeSpan(`${g.file}:${g.line}`, true)} | ${g.outcome} | ${g.actions.join(', ')} | ${detail === '' ? '' : codeSpan(detail, true)} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';

@@ -12,6 +12,7 @@ import { resolveGraphUrl } from '../graph/endpoint.js';
 import { pacerOptionsFromEnv } from '../graph/pacer.js';
 import { retryPolicyFromEnv } from '../graph/retry-policy.js';
 import { consistency, consistencyWindowSeconds } from '../graph/consistency.js';
+import { escapeUntrusted } from '../render/untrusted.js';
 
 export const CONNECTION_OPTIONS = {
   'graph-url': { type: 'string' },
@@ -88,7 +89,7 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
       throw new GuestopsError('usage', `seed ${seedPath} has no token allowed to write users and invite; set GUESTOPS_TOKEN to one of its tokens`);
     }
     connEnv = { ...env, GUESTOPS_TOKEN: token };
-    stderr.write(`guestops: using the local Graph emulator at ${graphUrl} (${flags.emulator === '' ? 'demo tenant' : `seed ${seedPath}`}); nothing is sent to Microsoft\n`);
+    stderr.write(`guestops: using the local Graph emulator at ${graphUrl} (${flags.emulator === '' ? 'demo tenant' : `seed ${escapeUntrusted(seedPath)}`}); nothing is sent to Microsoft\n`);
   } else {
     graphUrl = resolveGraphUrl(flags['graph-url'], env);
   }

@@ -6,6 +6,8 @@
 import { GuestopsError } from '../errors.js';
 import type { Command } from './command.js';
 import { ignoreClosedPipes } from './closed-pipes.js';
+import { escapeUntrusted } from '../render/untrusted.js';
+import { writeUntrusted } from './untrusted-output.js';
 
 ignoreClosedPipes();
 
@@ -55,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`guestops: unknown command '${name}'. Run 'guestops --help' for the list.\n`);
+    process.stderr.write(`guestops: unknown command '${escapeUntrusted(name)}'. Run 'guestops --help' for the list.\n`);
     return 1;
   }
   const { command } = await load();
@@ -67,7 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof GuestopsError) {
-      process.stderr.write(`guestops ${name}: error ${e.code}: ${e.message}\n`);
+      // Messages quote Graph's error text and YAML values: escaped, and fenced in Actions.
+      writeUntrusted(process.stderr, `guestops ${name}: error ${e.code}: ${escapeUntrusted(e.message)}\n`);
       return 1;
     }
     throw e;
@@ -79,12 +82,14 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    // One line, like every other error; the stack is for whoever debugs guestops itself.
+    // One line, like every other error; the stack is for whoever debugs guestops itself. Escaped:
+    // an internal error's message may quote tenant text.
     if (process.env['GUESTOPS_DEBUG'] === '1') {
-      process.stderr.write(`guestops: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      writeUntrusted(process.stderr, `guestops: internal error: ${text.split('\n').map(escapeUntrusted).join('\n')}\n`);
     } else {
       const what = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
-      process.stderr.write(`guestops: internal error: ${what} (a bug in guestops; GUESTOPS_DEBUG=1 shows where)\n`);
+      writeUntrusted(process.stderr, `guestops: internal error: ${escapeUntrusted(what)} (a bug in guestops; GUESTOPS_DEBUG=1 shows where)\n`);
     }
     process.exitCode = 1;
   },

@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import type { Problem } from '../desired/types.js';
 import { escapeText, formatProblem } from '../desired/problem-format.js';
 import { inGithubActions } from '../github/publish.js';
+import { escapeUntrusted } from '../render/untrusted.js';
 
 export interface ReportOptions {
   /** Where the text lines go. Default: process.stderr. */
@@ -25,7 +26,7 @@ export function reportProblems(problems: readonly Problem[], options: ReportOpti
       title: p.code,
       // GitHub matches the path as written: keep non-ASCII names (müller.yaml) intact and only
       // neutralise control characters; @actions/core escapes `%`, `:`, `,` and line breaks itself.
-      file: p.location.file.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      file: escapeUntrusted(p.location.file),
       startLine: p.location.line,
       startColumn: p.location.column,
     };

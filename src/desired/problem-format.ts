@@ -6,21 +6,10 @@
  */
 import type { Problem } from './types.js';
 import { MAX_QUOTED_VALUE } from './limits.js';
+import { escapeToAscii } from '../render/untrusted.js';
 
-/** Escapes control, non-ASCII and other invisible characters as `\uXXXX`; keeps printable ASCII. */
-export function escapeText(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp >= 0x20 && cp < 0x7f) out += ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    else out += `\\u{${cp.toString(16)}}`;
-  }
-  return out;
-}
+/** Control, non-ASCII and invisible characters as `\uXXXX`, workflow commands neutralised (src/render/untrusted.ts). */
+export const escapeText = escapeToAscii;
 
 /** A user value inside a message: double-quoted, escaped, and shortened when long. */
 export function quoteValue(value: string): string {

@@ -15,6 +15,7 @@ import { pullRequestContext } from './event.js';
 import { appendJobSummary } from './job-summary.js';
 import { GithubRest, GithubRestError } from './rest.js';
 import { planCommentBody, upsertPlanComment } from './sticky-comment.js';
+import { annotationText } from '../render/untrusted.js';
 
 export function inGithubActions(env: NodeJS.ProcessEnv = process.env): boolean {
   return env['GITHUB_ACTIONS'] === 'true';
@@ -65,7 +66,7 @@ async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): P
   try {
     pr = await pullRequestContext(env);
   } catch (e) {
-    core.warning(`guestops: no plan comment: ${(e as Error).message}`);
+    core.warning(annotationText(`guestops: no plan comment: ${(e as Error).message}`));
     return;
   }
   if (!pr) return;
@@ -80,7 +81,7 @@ async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): P
   const rest = new GithubRest({ apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com', token });
   try {
     const result = await upsertPlanComment(rest, pr, planCommentBody(markdown, runUrl(env)));
-    core.info(`guestops: plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
+    core.info(annotationText(`guestops: plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`));
   } catch (e) {
     const denied = e instanceof GithubRestError && (e.status === 403 || e.status === 401 || e.status === 404);
     const why = denied
@@ -88,7 +89,7 @@ async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): P
         ? 'the token of a pull request from a fork is read-only'
         : 'the token may not write pull-request comments (does the job have `pull-requests: write`?)'
       : 'GitHub API call failed';
-    core.warning(`guestops: no plan comment: ${why}: ${(e as Error).message}. The plan is in the job summary.`);
+    core.warning(annotationText(`guestops: no plan comment: ${why}: ${(e as Error).message}. The plan is in the job summary.`));
   }
 }
 
@@ -105,10 +106,12 @@ export async function publishPlan(input: PublishPlanInput): Promise<void> {
   core.setOutput('plan-json', await planJsonFile(plan, input.planJsonPath, env));
 
   for (const a of planAnnotations(plan, process.cwd(), env['GITHUB_WORKSPACE'])) {
-    const props = { title: a.title, file: a.file, startLine: a.line };
-    if (a.level === 'error') core.error(a.message, props);
-    else if (a.level === 'warning') core.warning(a.message, props);
-    else core.notice(a.message, props);
+    // Titles and messages quote UPNs, emails and reasons: tenant/YAML text.
+    const props = { title: annotationText(a.title), file: annotationText(a.file), startLine: a.line };
+    const message = annotationText(a.message);
+    if (a.level === 'error') core.error(message, props);
+    else if (a.level === 'warning') core.warning(message, props);
+    else core.notice(message, props);
   }
 
   await commentOnPullRequest(markdown, env);

@@ -4,11 +4,14 @@
  * fence, or notify anyone (a UPN like `x#EXT#@contoso…` would @-mention "contoso" as plain text).
  * User data therefore goes into code spans (GitHub neither links, mentions nor parses markup
  * inside them), or HTML-escaped inside `<code>` where the context is HTML (`<summary>`).
+ * Every value also goes through `escapeUntrusted` (src/render/untrusted.ts): a markdown plan is
+ * printed to CI logs too, where control characters and workflow commands must not pass.
  */
+import { escapeUntrusted } from './untrusted.js';
 
 /** Text inside an HTML element or attribute. */
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeUntrusted(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 /**
@@ -17,7 +20,7 @@ export function escapeHtml(s: string): string {
  * as `\|`, which GFM resolves before parsing the span.
  */
 export function codeSpan(s: string, inTable = false): string {
-  let text = s.replace(/[\r\n]+/g, ' ');
+  let text = escapeUntrusted(s.replace(/[\r\n]+/g, ' '));
   if (inTable) text = text.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(longest + 1);
@@ -31,7 +34,8 @@ export function htmlCode(s: string): string {
 }
 
 /** A fenced block whose fence no line inside can close. */
-export function fencedBlock(info: string, lines: readonly string[]): string[] {
+export function fencedBlock(info: string, raw: readonly string[]): string[] {
+  const lines = raw.map(escapeUntrusted);
   const longest = Math.max(0, ...lines.flatMap((l) => l.match(/`{3,}/g) ?? []).map((r) => r.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return [`${fence}${info}`, ...lines, fence];

@@ -5,7 +5,7 @@
  */
 import type { Plan, Risk } from '../plan/types.js';
 import { codeSpan, escapeHtml, fencedBlock } from './markdown-escape.js';
-import { escapeControlChars } from './control-chars.js';
+import { escapeUntrusted } from './untrusted.js';
 import { RISK_TITLE, domainMove, emailChangeLine, invitationDiffLines } from './risk-words.js';
 
 function riskItem(r: Risk): string {
@@ -46,7 +46,7 @@ export function renderRisksMarkdown(plan: Plan, maxChars = 30_000): string[] {
       const block = [
         `Invitation settings of ${codeSpan(c.file)} (${c.guests.length} guest${c.guests.length === 1 ? '' : 's'}), as the next reset or invitation sends them:`,
         '',
-        ...fencedBlock('diff', invitationDiffLines(c).map(escapeControlChars)),
+        ...fencedBlock('diff', invitationDiffLines(c).map(escapeUntrusted)),
         '',
       ];
       if (!fits(block)) {

@@ -6,8 +6,8 @@
 import type { Action, GuestPlan, Plan } from '../plan/types.js';
 import { ACTION_TITLE, BLOCKED_TITLE, RESET_REASON, describeInvitation, generationChange } from './describe.js';
 import { profileDiff } from './unified-diff.js';
-import { escapeControlChars } from './control-chars.js';
 import { renderRisksText } from './risks-text.js';
+import { escapeUntrusted } from './untrusted.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -28,8 +28,8 @@ const COLOR: Palette = { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), gr
 const id: Paint = (s) => s;
 const PLAIN: Palette = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };
 
-/** Control characters from user data never reach the terminal. */
-export const sanitize = escapeControlChars;
+/** Control characters and workflow commands from user data never reach the terminal or log. */
+export const sanitize = escapeUntrusted;
 
 const INDENT = '    ';
 

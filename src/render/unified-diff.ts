@@ -4,11 +4,11 @@
  */
 import { structuredPatch } from 'diff';
 import type { UpdateProfileAction } from '../plan/types.js';
-import { escapeControlChars } from './control-chars.js';
+import { escapeUntrusted } from './untrusted.js';
 
 function lines(values: readonly string[]): string {
   // One value per line: a line break inside a value is shown escaped, never as a second line.
-  return values.map((v) => `${escapeControlChars(v)}\n`).join('');
+  return values.map((v) => `${escapeUntrusted(v)}\n`).join('');
 }
 
 /** `--- name`, `+++ name`, then hunks; empty when equal. */

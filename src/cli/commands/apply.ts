@@ -28,6 +28,8 @@ import { inGithubActions, publishApply } from '../../github/publish.js';
 import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { checkEmailChangeCap } from '../../plan/email-change-cap.js';
+import { escapeUntrusted } from '../../render/untrusted.js';
+import { writeUntrusted } from '../untrusted-output.js';
 
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
@@ -117,7 +119,7 @@ export const command: Command = {
       checkMaxResets(plan, maxResets);
       checkEmailChangeCap(plan);
 
-      process.stdout.write(renderText(plan, { color: useColor() }));
+      writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       // A saved plan was reviewed already (terraform does not ask for one either).
       if (toStart > 0 && !o['auto-approve'] && !saved && atInteractiveTerminal()) {
@@ -142,7 +144,7 @@ export const command: Command = {
           onGuestStart: (g) => interrupt.started(g.key),
           onGuestDone: (g, i, n) => {
             interrupt.finished(g.key);
-            process.stderr.write(progressLine(g, i, n) + '\n');
+            writeUntrusted(process.stderr, progressLine(g, i, n) + '\n');
           },
         },
       );
@@ -162,7 +164,7 @@ export const command: Command = {
       if (o.report !== undefined) await writeFile(o.report, JSON.stringify(report, null, 2) + '\n');
       const s = report.summary;
       process.stdout.write(
-        `Apply finished (run ${runId}): ${s.resets} reset(s), ${s.profileUpdates} profile update(s), ${s.adoptions} adoption(s), ` +
+        `Apply finished (run ${escapeUntrusted(runId)}): ${s.resets} reset(s), ${s.profileUpdates} profile update(s), ${s.adoptions} adoption(s), ` +
           `${s.invites} invite(s), ${s.markerRecords} marker record(s); ${s.failed} failed, ${s.blocked} blocked` +
           `${s.notStarted ? `, ${s.notStarted} not started` : ''}.\n`,
       );

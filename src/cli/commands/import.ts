@@ -147,7 +147,7 @@ export const command: Command = {
       return 0;
     }
     await writeAllOrNothing(plan.files, { cwd, force: o.force! });
-    for (const f of plan.files) process.stdout.write(`wrote ${f.path} (${f.guests} guest${f.guests === 1 ? '' : 's'})\n`);
+    for (const f of plan.files) process.stdout.write(`wrote ${escapeText(f.path)} (${f.guests} guest${f.guests === 1 ? '' : 's'})\n`);
     const managed = plan.alreadyManaged > 0 ? ` (${plan.alreadyManaged} already managed by guestops)` : '';
     process.stdout.write(
       `Imported ${plan.imported} of ${guests.length} guest(s) into ${plan.files.length} file(s)${managed}; skipped ${plan.skipped.length}` +

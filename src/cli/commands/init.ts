@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { parseCommandArgsAndOperands } from '../args.js';
-import { escapeControlChars } from '../../render/control-chars.js';
+import { escapeUntrusted } from '../../render/untrusted.js';
 import { scaffoldFiles } from '../../scaffold/files.js';
 import { SCAFFOLD_OPTIONS, scaffoldValues } from '../../scaffold/values.js';
 import { writeNewFiles } from '../../scaffold/write-new.js';
@@ -49,7 +49,7 @@ export const command: Command = {
     const { values } = scaffoldValues(o);
     const root = resolve(dir);
     const { written, skipped } = await writeNewFiles(root, scaffoldFiles(values));
-    const shown = escapeControlChars(dir);
+    const shown = escapeUntrusted(dir);
     const out: string[] = [`guestops init: ${written.length} file(s) written in ${shown}`];
     for (const f of written) out.push(`  + ${f}`);
     if (skipped.length > 0) {

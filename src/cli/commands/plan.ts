@@ -21,6 +21,8 @@ import { renderJson } from '../../render/json.js';
 import { inGithubActions, publishPlan } from '../../github/publish.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { loadBaseOrReport } from '../base-input.js';
+import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
+import { jsonText } from '../../render/untrusted.js';
 
 const usage = `guestops plan: show what apply would change, without changing anything.
 
@@ -78,9 +80,9 @@ export const command: Command = {
         planJsonPath = o.out;
       }
       const markdown = renderMarkdown(plan);
-      if (format === 'text') process.stdout.write(renderText(plan, { color: useColor() }));
-      else if (format === 'markdown') process.stdout.write(markdown);
-      else process.stdout.write(renderJson(plan, jsonOptions));
+      if (format === 'text') writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
+      else if (format === 'markdown') writeGuarded(process.stdout, markdown);
+      else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
       if (inGithubActions()) await publishPlan({ plan, markdown, ...(planJsonPath ? { planJsonPath } : {}) });
 
       if (plan.summary.blocked > 0 || emailChangesOverCap(plan)) return 1;

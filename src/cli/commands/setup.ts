@@ -10,6 +10,7 @@ import { parseCommandArgs } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { MARKER_EXTENSION_NAME } from '../../graph/marker-property.js';
 import { registerMarkerExtension } from '../../graph/extension-setup.js';
+import { escapeUntrusted } from '../../render/untrusted.js';
 
 const usage = `guestops setup: register the directory extension where guestops keeps its state marker.
 
@@ -49,9 +50,12 @@ export const command: Command = {
     const conn = await connect(o);
     try {
       const r = await registerMarkerExtension(conn.graph, appId, o.name!);
-      if (r.created) process.stdout.write(`Registered directory extension ${r.property} on application ${appId}.\n`);
-      else process.stdout.write(`Directory extension ${r.property} already exists on application ${appId}; nothing to do.\n`);
-      process.stdout.write(`Use it with: --marker-property ${r.property}  (or GUESTOPS_MARKER_PROPERTY=${r.property})\n`);
+      // The property name comes back from Graph: printed escaped like any tenant text.
+      const property = escapeUntrusted(r.property);
+      const app = escapeUntrusted(appId);
+      if (r.created) process.stdout.write(`Registered directory extension ${property} on application ${app}.\n`);
+      else process.stdout.write(`Directory extension ${property} already exists on application ${app}; nothing to do.\n`);
+      process.stdout.write(`Use it with: --marker-property ${property}  (or GUESTOPS_MARKER_PROPERTY=${property})\n`);
       return 0;
     } finally {
       await conn.close();

@@ -15,6 +15,7 @@ import type { DesiredState } from '../../desired/types.js';
 import { readSnapshot } from '../../adopt/read-snapshot.js';
 import { buildSnapshotSeed } from '../../adopt/snapshot-seed.js';
 import { Progress } from '../../adopt/progress.js';
+import { escapeUntrusted } from '../../render/untrusted.js';
 
 const usage = `guestops snapshot: save the tenant's guests as a Graph emulator seed, to rehearse offline.
 
@@ -117,7 +118,7 @@ export const command: Command = {
         markerProperty: conn.markerProperty,
         desired,
         onPage: (p) => progress.update(p.read, p.total),
-        onWarning: (w) => process.stderr.write(`guestops snapshot: warning: ${w}\n`),
+        onWarning: (w) => process.stderr.write(`guestops snapshot: warning: ${escapeUntrusted(w)}\n`),
       });
       seed = buildSnapshotSeed(input);
     } finally {
