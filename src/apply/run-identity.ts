@@ -5,20 +5,26 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { GuestopsError } from '../errors.js';
+import { RUN_ID } from '../plan/marker.js';
 
 export function resolveRunId(env: NodeJS.ProcessEnv = process.env): string {
   const explicit = env['GUESTOPS_RUN_ID'];
-  if (explicit) return explicit.slice(0, 40);
+  if (explicit) {
+    // Written into markers, whose parser accepts only such a token: refuse what it would refuse.
+    if (!RUN_ID.test(explicit)) throw new GuestopsError('usage', "GUESTOPS_RUN_ID must be 1 to 40 letters, digits, '.', '_' or '-'");
+    return explicit;
+  }
   const gh = env['GITHUB_RUN_ID'];
   // A re-run of a GitHub run keeps GITHUB_RUN_ID: exactly the "same run" that may resume.
-  if (gh) return `gh-${gh}`.slice(0, 40);
+  if (gh && RUN_ID.test(`gh-${gh}`)) return `gh-${gh}`;
   return `local-${randomUUID()}`.slice(0, 40);
 }
 
 /** GITHUB_SHA, else `git rev-parse --short=12 HEAD` in `cwd`, else null (best effort, never fails). */
 export function resolveCommit(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<string | null> {
   const sha = env['GITHUB_SHA'];
-  if (sha) return Promise.resolve(sha.slice(0, 12));
+  if (sha) return Promise.resolve(/^[0-9a-f]{4,40}$/i.test(sha) ? sha.slice(0, 12) : null);
   return new Promise((resolve) => {
     execFile('git', ['rev-parse', '--short=12', 'HEAD'], { cwd, timeout: 5_000 }, (err, stdout) => {
       const out = String(stdout ?? '').trim();

@@ -60,41 +60,68 @@ export function emailHash(email: string): string {
 }
 
 const HASH = /^[0-9a-f]{16}$/;
+/**
+ * A run id is a short token of safe characters. It is printed (blocked reasons, progress) and
+ * any user with write access to the property can plant a marker, so the parser accepts nothing
+ * that could carry a line break, an escape sequence or a workflow command.
+ */
+export const RUN_ID = /^[A-Za-z0-9._-]{1,40}$/;
+const COMMIT = /^[0-9a-f]{4,40}$/i;
+/** ISO 8601 date-time as toISOString and Graph write it (fractional seconds up to 9 digits). */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** externalUserState is a short enum (PendingAcceptance, Accepted). */
+const USER_STATE = /^[A-Za-z]{1,24}$/;
 
 function isGeneration(x: unknown): x is number {
   return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 }
 
+function isDateTime(x: unknown): x is string {
+  return typeof x === 'string' && ISO_DATE_TIME.test(x) && !Number.isNaN(Date.parse(x));
+}
+
+/** A reason naming the field only: the raw value is hostile until validated, so it is never quoted. */
+function unreadable(reason: string): ParsedMarker {
+  return { kind: 'unreadable', reason };
+}
+
+function parsePending(p: unknown): PendingIntent | string {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'pending intent is not an object';
+  const o = p as Record<string, unknown>;
+  if (!isGeneration(o['g'])) return 'pending intent generation is not a safe integer >= 0';
+  if (typeof o['e'] !== 'string' || !HASH.test(o['e'])) return 'pending intent email hash is not 16 hex digits';
+  if (!isDateTime(o['t'])) return 'pending intent time is not an ISO 8601 date-time';
+  if (typeof o['r'] !== 'string' || !RUN_ID.test(o['r'])) return "pending intent run id is not a token of at most 40 letters, digits, '.', '_' or '-'";
+  if (!(o['b'] === null || isDateTime(o['b']))) return 'pending intent change time is neither null nor an ISO 8601 date-time';
+  const s = o['s'];
+  if (!(s === undefined || s === null || (typeof s === 'string' && USER_STATE.test(s)))) return 'pending intent user state is not a short word';
+  return {
+    generation: o['g'], emailHash: o['e'], at: o['t'], runId: o['r'], before: o['b'],
+    ...(s !== undefined ? { beforeState: s } : {}),
+  };
+}
+
+/** Every field is validated here, once: a malformed marker blocks its guest with a reason. */
 export function parseMarker(raw: string | null | undefined): ParsedMarker {
   if (raw === null || raw === undefined || raw === '') return { kind: 'absent' };
   let data: unknown;
   try {
     data = JSON.parse(raw);
   } catch {
-    return { kind: 'unreadable', reason: 'not JSON' };
+    return unreadable('not JSON');
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { kind: 'unreadable', reason: 'not an object' };
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return unreadable('not an object');
   const o = data as Record<string, unknown>;
-  if (o['v'] !== MARKER_VERSION) return { kind: 'unreadable', reason: `unknown version ${JSON.stringify(o['v'])}` };
-  if (!isGeneration(o['g'])) return { kind: 'unreadable', reason: 'generation missing or invalid' };
-  if (typeof o['e'] !== 'string' || !HASH.test(o['e'])) return { kind: 'unreadable', reason: 'email hash missing or invalid' };
-  if (typeof o['t'] !== 'string') return { kind: 'unreadable', reason: 'time missing' };
+  if (o['v'] !== MARKER_VERSION) return unreadable(typeof o['v'] === 'number' && Number.isSafeInteger(o['v']) ? `unknown version ${o['v']}` : 'version missing or invalid');
+  if (!isGeneration(o['g'])) return unreadable('generation missing or invalid');
+  if (typeof o['e'] !== 'string' || !HASH.test(o['e'])) return unreadable('email hash missing or invalid');
+  if (!isDateTime(o['t'])) return unreadable('time missing or not an ISO 8601 date-time');
+  if (o['c'] !== undefined && (typeof o['c'] !== 'string' || !COMMIT.test(o['c']))) return unreadable('commit is not 4 to 40 hex digits');
   let pending: PendingIntent | undefined;
   if (o['p'] !== undefined) {
-    const p = o['p'] as Record<string, unknown> | null;
-    if (
-      typeof p !== 'object' || p === null ||
-      !isGeneration(p['g']) || typeof p['e'] !== 'string' || !HASH.test(p['e']) ||
-      typeof p['t'] !== 'string' || typeof p['r'] !== 'string' ||
-      !(p['b'] === null || typeof p['b'] === 'string') ||
-      !(p['s'] === undefined || p['s'] === null || typeof p['s'] === 'string')
-    ) {
-      return { kind: 'unreadable', reason: 'pending intent invalid' };
-    }
-    pending = {
-      generation: p['g'], emailHash: p['e'], at: p['t'], runId: p['r'], before: p['b'] as string | null,
-      ...(p['s'] !== undefined ? { beforeState: p['s'] as string | null } : {}),
-    };
+    const p = parsePending(o['p']);
+    if (typeof p === 'string') return unreadable(p);
+    pending = p;
   }
   const marker: Marker = {
     generation: o['g'],
