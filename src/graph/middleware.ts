@@ -5,12 +5,17 @@
  * ExactUrlAuth: puts the URL from RequestMeta on the request and attaches the bearer token only
  * when that URL has the configured Graph origin. (The SDK's AuthenticationHandler matches only
  * `https://` Graph hosts or `customHosts`, so an `http://` emulator would get no token; matching
- * the exact origin also means a nextLink pointing elsewhere never receives the token.)
+ * the exact origin also means a nextLink pointing elsewhere never receives the token.) It also
+ * follows redirects itself (fetch runs with `redirect: 'manual'`): fetch would carry the
+ * Authorization header to wherever a 3xx points. A redirect within the Graph origin is followed
+ * (at most 5, a GET or a 307/308 that keeps method and body); one to another origin, or one that
+ * would turn a write into a GET, is refused before anything is sent there (`graph-redirect-refused`).
  *
  * Retry: see retry-policy.ts for the rules. It also reads the body inside the per-attempt timeout,
  * so a server that sends headers and then stalls counts as "no response".
  */
 import type { AuthenticationProvider, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { GuestopsError } from '../errors.js';
 import { GraphUnreachableError } from './graph-error.js';
 import { RequestMeta } from './request-meta.js';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
@@ -48,14 +53,52 @@ export class ExactUrlAuthMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const meta = metaOf(context);
-    context.request = meta.url;
-    if (new URL(meta.url).origin === this.origin) {
-      setHeader(context, 'Authorization', `Bearer ${await this.auth.getAccessToken()}`);
-    } else {
-      setHeader(context, 'Authorization', undefined);
+    let url = meta.url;
+    for (let hop = 0; ; hop++) {
+      context.request = url;
+      (context.options ??= {}).redirect = 'manual';
+      if (new URL(url).origin === this.origin) {
+        setHeader(context, 'Authorization', `Bearer ${await this.auth.getAccessToken()}`);
+      } else {
+        setHeader(context, 'Authorization', undefined);
+      }
+      await this.next!.execute(context);
+      const res = context.response;
+      const location = res && res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+      if (!res || location === null) return;
+      const next = redirectTarget(meta.method, url, res.status, location, this.origin, hop);
+      if (typeof next !== 'string') {
+        meta.failure = next;
+        throw next;
+      }
+      url = next;
     }
-    await this.next!.execute(context);
   }
+}
+
+const MAX_REDIRECTS = 5;
+
+/** Where to go next, or the refusal. Never reveals the token; names the foreign host so an operator can see the attempt. */
+function redirectTarget(method: string, from: string, status: number, location: string, origin: string, hop: number): string | GuestopsError {
+  const what = `${method} ${pathOf(from)}`;
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return new GuestopsError('graph-redirect-refused', `Graph answered ${what} with HTTP ${status} to an invalid location; nothing was followed`);
+  }
+  if (target.origin !== origin) {
+    return new GuestopsError(
+      'graph-redirect-refused',
+      `Graph answered ${what} with HTTP ${status} to another origin (${target.protocol}//${target.host}); guestops sends its credentials only to ${origin} and did not follow`,
+    );
+  }
+  const keepsMethod = status === 307 || status === 308;
+  if (!keepsMethod && method !== 'GET') {
+    return new GuestopsError('graph-redirect-refused', `Graph answered ${what} with HTTP ${status}, which would turn the ${method} into a GET; nothing was followed`);
+  }
+  if (hop + 1 > MAX_REDIRECTS) return new GuestopsError('graph-redirect-refused', `Graph redirected ${what} more than ${MAX_REDIRECTS} times; stopped`);
+  return target.href;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -17,6 +17,7 @@ import { runnerFiles, workflowCommands } from './support/actions-runner.js';
 import { startGithubApiStandIn, type GithubApiStandIn } from './support/github-api-stand-in.js';
 import { startIdentityStandIn, TLS_CERT_PATH } from './support/identity-stand-in.js';
 import { PLAN_COMMENT_MARKER } from '../../src/github/sticky-comment.js';
+import { graphAliasEnv } from '../helpers/graph-host-alias.js';
 
 const MARKER = 'extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState';
 const WRITE_TOKEN = 'ghs_cliWriteToken000000000000001';
@@ -175,8 +176,10 @@ test('in Actions with AZURE_* and an id-token, plan authenticates through the Gi
         AZURE_AUTHORITY_HOST: idp.origin,
         ACTIONS_ID_TOKEN_REQUEST_URL: idp.idTokenRequestUrl,
         ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token',
+        // Real credentials go only to Microsoft Graph: the request is addressed to it, and reaches the emulator.
+        ...graphAliasEnv('https://graph.microsoft.com', emu.url),
       };
-      const r = await runCli(['plan', '--graph-url', emu.url], { env });
+      const r = await runCli(['plan', '--graph-url', 'https://graph.microsoft.com'], { env });
       assert.equal(r.code, 0, r.stdout + r.stderr);
       assert.equal((await runner.outputs())['resets'], '2');
       assert.equal(idp.exchanges.length, 1);

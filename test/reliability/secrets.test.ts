@@ -10,6 +10,7 @@
  * Also: `plan` with the read-only identity works and sends no write; the same identity cannot
  * write even when apply tries (the emulator enforces Graph's permissions).
  */
+import { graphAliasEnv } from '../helpers/graph-host-alias.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -154,8 +155,10 @@ test('GitHub OIDC in Actions: the runner token, the assertion and the Graph toke
       AZURE_AUTHORITY_HOST: idp.origin,
       ACTIONS_ID_TOKEN_REQUEST_URL: idp.idTokenRequestUrl,
       ACTIONS_ID_TOKEN_REQUEST_TOKEN: RUNNER_REQUEST_TOKEN,
+      // Real credentials go only to Microsoft Graph: the requests are addressed to it, and reach the emulator.
+      ...graphAliasEnv('https://graph.microsoft.com', emu.url),
     };
-    const g = ['--graph-url', emu.url];
+    const g = ['--graph-url', 'https://graph.microsoft.com'];
     const runs: CliResult[] = [];
     runs.push(await runCli(['plan', ...g, '--out', 'plan.json'], { cwd, env }));
     assert.equal(runs[0]!.code, 0, runs[0]!.stderr);
