@@ -15,7 +15,8 @@ export interface TenantGuest {
 
 /** What import asks Graph for: nothing more than a guest file declares (plus the marker). */
 export function importSelect(marker: MarkerProperty | null): string[] {
-  return ['id', 'userPrincipalName', 'mail', 'otherMails', ...(marker ? [marker.select] : [])];
+  // userType too: import keeps only guests whatever its filter let through.
+  return ['id', 'userPrincipalName', 'mail', 'otherMails', 'userType', ...(marker ? [marker.select] : [])];
 }
 
 export function toTenantGuest(raw: Record<string, unknown>, marker: MarkerProperty | null): TenantGuest {

@@ -9,7 +9,7 @@
  *   Documentation (`*.md`) and hidden entries (`.gitkeep`, `.git/`) are ignored.
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { GuestopsError } from '../errors.js';
 import type { Problem } from './types.js';
 import { fileStart, problem } from './problems.js';
@@ -40,6 +40,22 @@ function isInside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
 }
 
+/**
+ * The real path of the repository holding `cwd` (the nearest folder with a `.git` entry), or of
+ * `cwd` itself outside a repository: the guest directory must resolve inside it.
+ */
+async function repositoryRoot(cwd: string): Promise<string> {
+  const start = await realpath(cwd);
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      await lstat(join(dir, '.git'));
+      return dir;
+    } catch {
+      if (dirname(dir) === dir) return start;
+    }
+  }
+}
+
 export async function walkGuestDir(dir: string, cwd: string): Promise<WalkResult> {
   const root = resolve(cwd, dir);
   const shown = displayPath(root, cwd);
@@ -53,6 +69,14 @@ export async function walkGuestDir(dir: string, cwd: string): Promise<WalkResult
     throw new GuestopsError('desired-dir-not-a-directory', `${quoteValue(shown)} is not a directory (use --dir to point at the folder of guest files)`);
   }
   const rootReal = await realpath(root);
+  const base = await repositoryRoot(cwd);
+  if (!isInside(rootReal, base)) {
+    // `guests` as a symlink to a system folder (or anywhere else) would be walked and planned.
+    throw new GuestopsError(
+      'desired-dir-outside',
+      `guest directory ${quoteValue(shown)} resolves to ${quoteValue(rootReal)}, outside the repository ${quoteValue(base)}; guestops reads guests only from inside it`,
+    );
+  }
   const files: FoundFile[] = [];
   const problems: Problem[] = [];
 

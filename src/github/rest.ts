@@ -15,6 +15,8 @@ export interface IssueComment {
   readonly id: number;
   readonly body: string;
   readonly authorType: string | null;
+  /** `user.login`, e.g. `github-actions[bot]`. */
+  readonly authorLogin: string | null;
   readonly htmlUrl: string | null;
 }
 
@@ -84,12 +86,13 @@ export class GithubRest {
       const res = await this.request('GET', url);
       const items = (await res.json()) as unknown;
       if (!Array.isArray(items)) throw new GuestopsError('github-rest-failed', `GET ${url}: expected a JSON array of comments`);
-      for (const c of items as Array<{ id?: unknown; body?: unknown; html_url?: unknown; user?: { type?: unknown } | null }>) {
+      for (const c of items as Array<{ id?: unknown; body?: unknown; html_url?: unknown; user?: { type?: unknown; login?: unknown } | null }>) {
         if (typeof c.id !== 'number') continue;
         out.push({
           id: c.id,
           body: typeof c.body === 'string' ? c.body : '',
           authorType: typeof c.user?.type === 'string' ? c.user.type : null,
+          authorLogin: typeof c.user?.login === 'string' ? c.user.login : null,
           htmlUrl: typeof c.html_url === 'string' ? c.html_url : null,
         });
       }
@@ -114,11 +117,12 @@ function enc(s: string): string {
 }
 
 function toComment(raw: unknown): IssueComment {
-  const c = raw as { id?: unknown; body?: unknown; html_url?: unknown; user?: { type?: unknown } | null };
+  const c = raw as { id?: unknown; body?: unknown; html_url?: unknown; user?: { type?: unknown; login?: unknown } | null };
   return {
     id: typeof c.id === 'number' ? c.id : -1,
     body: typeof c.body === 'string' ? c.body : '',
     authorType: typeof c.user?.type === 'string' ? c.user.type : null,
+    authorLogin: typeof c.user?.login === 'string' ? c.user.login : null,
     htmlUrl: typeof c.html_url === 'string' ? c.html_url : null,
   };
 }

@@ -24,13 +24,17 @@ export function planCommentBody(markdown: string, runUrl: string | null): string
   return head + text + footer;
 }
 
+/** The account the workflow's GITHUB_TOKEN posts as. */
+export const PLAN_COMMENT_AUTHOR = 'github-actions[bot]';
+
 /**
- * The comment to update: marker on the first line AND posted by a bot (the workflow token posts
- * as github-actions[bot]). Requiring the bot keeps a pull-request author from planting the marker
- * in a comment of their own and having guestops rewrite it.
+ * The comment to update: marker on the first line AND posted by github-actions[bot] (the
+ * workflow token's account). Any other author — a pull-request author, or another bot or GitHub
+ * App anyone can install — could plant the marker and have guestops rewrite, or a reviewer
+ * trust, a comment of their own.
  */
 export function findPlanComment(comments: readonly IssueComment[]): IssueComment | null {
-  return comments.find((c) => c.body.startsWith(PLAN_COMMENT_MARKER) && c.authorType === 'Bot') ?? null;
+  return comments.find((c) => c.body.startsWith(PLAN_COMMENT_MARKER) && c.authorLogin === PLAN_COMMENT_AUTHOR && c.authorType === 'Bot') ?? null;
 }
 
 export interface UpsertResult {

@@ -139,6 +139,26 @@ test('a marker planted in a human comment is not taken over', async () => {
   });
 });
 
+test('a marker planted by another bot (any GitHub App) is not taken over either: only github-actions[bot]', async () => {
+  await withStandIn(async (api) => {
+    const planted = api.addComment('contoso', 'guests', 12, `${PLAN_COMMENT_MARKER}\nNo changes.`, { login: 'helpful-app[bot]', type: 'Bot' });
+    const runner = await runnerFiles({ workspace: repoRoot, payload: prPayload(12) });
+    const r = await publish(runner, { kind: 'plan', plan: planWithChanges, markdown: 'real plan\n' }, { GITHUB_TOKEN: WRITE_TOKEN, GITHUB_API_URL: api.url });
+    assert.equal(r.code, 0, r.stderr);
+    const comments = api.comments('contoso', 'guests', 12);
+    assert.equal(comments.length, 2);
+    assert.equal(comments.find((c) => c.id === planted.id)!.body, `${PLAN_COMMENT_MARKER}\nNo changes.`);
+    const ours = comments.find((c) => c.id !== planted.id)!;
+    assert.equal(ours.user.login, 'github-actions[bot]');
+    assert.match(ours.body, /real plan/);
+    // The next run updates its own comment, still not the planted one.
+    const again = await publish(runner, { kind: 'plan', plan: planWithChanges, markdown: 'second plan\n' }, { GITHUB_TOKEN: WRITE_TOKEN, GITHUB_API_URL: api.url });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(api.comments('contoso', 'guests', 12).length, 2);
+    assert.match(api.comments('contoso', 'guests', 12).find((c) => c.id === ours.id)!.body, /second plan/);
+  });
+});
+
 test('a fork pull request with a read-only token: summary and outputs, a warning, exit 0, no comment', async () => {
   await withStandIn(async (api) => {
     const runner = await runnerFiles({ workspace: repoRoot, payload: prPayload(10, 'stranger/guests') });

@@ -22,6 +22,7 @@ import { planImport, type Conflict, type SkippedGuest } from '../../adopt/import
 import { schemaPath, schemaRef } from '../../adopt/schema-ref.js';
 import { writeAllOrNothing } from '../../adopt/write-files.js';
 import { Progress } from '../../adopt/progress.js';
+import { checkImportFilter } from '../../adopt/filter-check.js';
 
 const usage = `guestops import: write guest files for the guests the tenant already has.
 
@@ -104,6 +105,7 @@ export const command: Command = {
       throw new GuestopsError('import-tree-invalid', `${o.dir} has problems (above): fix them first, import must know which guests it already declares. Nothing was written`);
     }
 
+    checkImportFilter(o.filter);
     const conn = await connect(o);
     let guests;
     try {
@@ -116,7 +118,11 @@ export const command: Command = {
         filter: o.filter,
         onPage: (p) => progress.update(p.read, p.total),
       });
-      guests = listed.users.map((u) => toTenantGuest(u, marker));
+      // Whatever the filter did and whatever Graph answered: a member is never written into a guest file.
+      const onlyGuests = listed.users.filter((u) => u['userType'] === 'Guest');
+      const dropped = listed.users.length - onlyGuests.length;
+      if (dropped > 0) process.stderr.write(`guestops import: warning: left out ${dropped} user(s) whose userType is not Guest\n`);
+      guests = onlyGuests.map((u) => toTenantGuest(u, marker));
     } finally {
       await conn.close();
     }
