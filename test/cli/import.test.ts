@@ -50,7 +50,7 @@ test('500 guests: import → validate → plan shows only adoptions → apply �
     const lists = topLevel(await emu.requests()).filter((e) => e.method === 'GET' && e.path === '/v1.0/users');
     assert.equal(lists.length, 1);
     assert.match(decodeURIComponent(lists[0]!.query), /\$top=999/);
-    assert.match(decodeURIComponent(lists[0]!.query), /\$select=id,userPrincipalName,mail,otherMails,extension_/);
+    assert.match(decodeURIComponent(lists[0]!.query), /\$select=id,userPrincipalName,mail,otherMails,userType,extension_/);
     assert.deepEqual((await emu.requests()).filter(isWrite), [], 'import only reads');
 
     const val = await runCli(['validate'], { cwd });
