@@ -312,7 +312,7 @@ const rows: Row[] = [
     name: 'intent with an unparseable time → marker-unreadable',
     guests: [guest({ id: ID, generation: 1 })],
     users: [user({ marker: marker(0, 'ann@new.example', { generation: 1, at: 'yesterday' }) })],
-    expect: [{ blocked: 'marker-unreadable', reason: /not a date/ }],
+    expect: [{ blocked: 'marker-unreadable', reason: /pending intent time is not an ISO 8601 date-time/ }],
   },
   // --- app-only callers and role holders ---
   {
