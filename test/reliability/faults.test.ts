@@ -100,7 +100,8 @@ for (const { name, rule, resent } of RESET_FAULTS) {
     try {
       await emu.addFault({ method: 'POST', path: '/v1.0/invitations', times: 1, ...rule });
       const cwd = mixedWorkdir();
-      const env = { GUESTOPS_RUN_ID: `fault-${name}`, GUESTOPS_HTTP_TIMEOUT_MS: '1000' };
+      // A run id is a token of safe characters (the marker parser refuses anything else).
+      const env = { GUESTOPS_RUN_ID: `fault-${name.replace(/[^A-Za-z0-9]+/g, '-')}`, GUESTOPS_HTTP_TIMEOUT_MS: '1000' };
       const first = await guestops(emu, APPLY, { cwd, env });
       await assertAllFired(emu, name);
       const report = readReport(cwd);
