@@ -23,6 +23,7 @@ import { startGithubApiStandIn, type GithubApiStandIn } from '../github/support/
 import { startIdentityStandIn, TLS_CERT_PATH, type IdentityStandIn } from '../github/support/identity-stand-in.js';
 import { PLAN_COMMENT_MARKER } from '../../src/github/sticky-comment.js';
 import { npmEnv, packRepository, run } from './support/npm.js';
+import { graphAliasEnv } from '../helpers/graph-host-alias.js';
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -65,6 +66,9 @@ test('metadata: a composite action whose one guestops step receives every input 
 });
 
 // ---------------------------------------------------------------------------------------------
+
+/** The Graph root the job names; requests to it reach the emulator. */
+const GRAPH = 'https://graph.microsoft.com';
 
 let tarball: string;
 let workspace: string;
@@ -124,7 +128,15 @@ async function runActionStep(given: Record<string, string>, job: { idp: Identity
     // setup-node, the composite's first step, leaves this Node.js and its npm on PATH.
     PATH: `${dirname(process.execPath)}:${process.env['PATH']}`,
     ...(job.idp
-      ? { ACTIONS_ID_TOKEN_REQUEST_URL: job.idp.idTokenRequestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN, AZURE_AUTHORITY_HOST: job.idp.origin, NODE_EXTRA_CA_CERTS: TLS_CERT_PATH }
+      ? {
+          ACTIONS_ID_TOKEN_REQUEST_URL: job.idp.idTokenRequestUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+          AZURE_AUTHORITY_HOST: job.idp.origin,
+          NODE_EXTRA_CA_CERTS: TLS_CERT_PATH,
+          // Real credentials go only to Microsoft Graph: the job talks to graph.microsoft.com,
+          // which this preload routes to the emulator below guestops (see graph-host-alias.ts).
+          ...graphAliasEnv(GRAPH, emu.url),
+        }
       : {}),
     ...evaluateInputs(given),
   });
@@ -133,7 +145,7 @@ async function runActionStep(given: Record<string, string>, job: { idp: Identity
 }
 
 test('validate, plan, apply and drift through the action, like a job runs them', async () => {
-  const common = { 'marker-property': MARKER, 'graph-url': emu.url, package: tarball, 'tenant-id': TENANT };
+  const common = { 'marker-property': MARKER, 'graph-url': GRAPH, package: tarball, 'tenant-id': TENANT };
   const pr = { eventName: 'pull_request', payload: { number: 31, pull_request: { number: 31, head: { repo: { full_name: 'contoso/guests' } } } } };
 
   // validate: no identity at all.
