@@ -6,7 +6,7 @@
 import { GuestopsError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
 
-export const DEFAULT_MAX_RESETS = 20;
+export { DEFAULT_MAX_RESETS } from '../plan/limits.js';
 
 export function countResets(plan: Plan): number {
   return plan.guests.filter((g) => !g.blocked && g.actions.some((a) => a.type === 'reset-redemption')).length;

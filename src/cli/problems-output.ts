@@ -9,6 +9,7 @@ import type { Problem } from '../desired/types.js';
 import { escapeText, formatProblem } from '../desired/problem-format.js';
 import { inGithubActions } from '../github/publish.js';
 import { escapeUntrusted } from '../render/untrusted.js';
+import { capAnnotations } from '../github/annotations.js';
 
 export interface ReportOptions {
   /** Where the text lines go. Default: process.stderr. */
@@ -21,7 +22,9 @@ export function reportProblems(problems: readonly Problem[], options: ReportOpti
   const stream = options.stream ?? process.stderr;
   if (problems.length > 0) stream.write(problems.map((p) => formatProblem(p) + '\n').join(''));
   if (!inGithubActions(options.env ?? process.env)) return;
-  for (const p of problems) {
+  // Every problem is on stderr; annotations are capped so a broken tree does not flood the PR.
+  const { shown, omitted } = capAnnotations(problems.map((p) => ({ ...p, level: p.severity })));
+  for (const p of shown) {
     const properties: core.AnnotationProperties = {
       title: p.code,
       // GitHub matches the path as written: keep non-ASCII names (müller.yaml) intact and only
@@ -33,4 +36,5 @@ export function reportProblems(problems: readonly Problem[], options: ReportOpti
     if (p.severity === 'error') core.error(escapeText(p.message), properties);
     else core.warning(escapeText(p.message), properties);
   }
+  if (omitted > 0) core.notice(`${omitted} more problem annotation(s) not shown; the job log lists every problem.`, { title: 'guestops: annotations capped' });
 }

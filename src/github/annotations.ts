@@ -79,3 +79,16 @@ export function planAnnotations(plan: Plan, cwd: string, workspace: string | und
   }
   return out;
 }
+
+/**
+ * At most `max` annotations per plan, blocked guests (errors) first: a 3,000-guest plan must not
+ * bury the pull request under 3,000 notices. The job summary lists every guest; `omitted` says
+ * how many annotations were left out, for one closing notice.
+ */
+export const MAX_ANNOTATIONS = 50;
+
+export function capAnnotations<T extends { readonly level: AnnotationLevel }>(list: readonly T[], max = MAX_ANNOTATIONS): { shown: T[]; omitted: number } {
+  const rank = (a: T) => (a.level === 'error' ? 0 : a.level === 'warning' ? 1 : 2);
+  const sorted = [...list].sort((a, b) => rank(a) - rank(b));
+  return { shown: sorted.slice(0, max), omitted: Math.max(0, sorted.length - max) };
+}

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { Plan } from '../plan/types.js';
-import { planAnnotations } from './annotations.js';
+import { capAnnotations, planAnnotations } from './annotations.js';
 import { pullRequestContext } from './event.js';
 import { appendJobSummary } from './job-summary.js';
 import { GithubRest, GithubRestError } from './rest.js';
@@ -27,6 +27,8 @@ export interface PublishPlanInput {
   readonly markdown: string;
   /** Where the JSON plan was written with `--out`, if it was. */
   readonly planJsonPath?: string;
+  /** The saved-plan JSON (src/render/json.ts) written for later steps when there is no `--out`. */
+  readonly planJson?: string;
 }
 
 /** Counts reset-redemption actions (the figure reviewers and later steps care about most). */
@@ -37,15 +39,15 @@ function countResets(plan: Plan): number {
 }
 
 /**
- * The plan JSON for later steps: the `--out` file when given (the saved-plan format `apply --plan`
- * reads), else the bare plan data in a file under RUNNER_TEMP, for steps that only inspect it.
+ * The plan JSON for later steps, always a saved plan `apply --plan` accepts: the `--out` file when
+ * given, else the same JSON in a file under RUNNER_TEMP.
  */
-async function planJsonFile(plan: Plan, given: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+async function planJsonFile(plan: Plan, given: string | undefined, saved: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
   if (given) return resolve(given);
   const base = env['RUNNER_TEMP'] && env['RUNNER_TEMP'].length > 0 ? env['RUNNER_TEMP'] : tmpdir();
   const dir = await mkdtemp(join(base, 'guestops-plan-'));
   const path = join(dir, 'plan.json');
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n', 'utf8');
+  await writeFile(path, saved ?? JSON.stringify(plan, null, 2) + '\n', 'utf8');
   return path;
 }
 
@@ -103,15 +105,21 @@ export async function publishPlan(input: PublishPlanInput): Promise<void> {
   core.setOutput('has-changes', hasChanges ? 'true' : 'false');
   core.setOutput('resets', String(countResets(plan)));
   core.setOutput('blocked', String(plan.summary.blocked));
-  core.setOutput('plan-json', await planJsonFile(plan, input.planJsonPath, env));
+  core.setOutput('plan-json', await planJsonFile(plan, input.planJsonPath, input.planJson, env));
 
-  for (const a of planAnnotations(plan, process.cwd(), env['GITHUB_WORKSPACE'])) {
+  const { shown, omitted } = capAnnotations(planAnnotations(plan, process.cwd(), env['GITHUB_WORKSPACE']));
+  for (const a of shown) {
     // Titles and messages quote UPNs, emails and reasons: tenant/YAML text.
     const props = { title: annotationText(a.title), file: annotationText(a.file), startLine: a.line };
     const message = annotationText(a.message);
     if (a.level === 'error') core.error(message, props);
     else if (a.level === 'warning') core.warning(message, props);
     else core.notice(message, props);
+  }
+  if (omitted > 0) {
+    core.notice(`${omitted} more guest annotation(s) not shown (at most ${shown.length}, blocked guests first); the job summary lists every guest.`, {
+      title: 'guestops: plan annotations capped',
+    });
   }
 
   await commentOnPullRequest(markdown, env);

@@ -169,6 +169,15 @@ export interface InvitationChange {
   readonly guests: readonly string[];
 }
 
+/** A limit apply enforces before its first write (see limits.ts). */
+export interface PlanLimit {
+  readonly name: string;
+  readonly max: number;
+  readonly planned: number;
+  /** Apply refuses the whole plan, nothing written. */
+  readonly exceeded: boolean;
+}
+
 export interface Plan {
   readonly formatVersion: 1;
   /** Digest of the desired state the plan was computed from (see DesiredState.digest). */
@@ -189,4 +198,6 @@ export interface Plan {
   readonly invitationChanges?: readonly InvitationChange[];
   /** The policy file the plan was made under (null: built-in defaults). */
   readonly policyFile?: string | null;
+  /** What apply will refuse; set by the CLI from its settings (absent in older saved plans). */
+  readonly limits?: readonly PlanLimit[];
 }

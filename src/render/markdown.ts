@@ -9,6 +9,7 @@ import { codeSpan, escapeHtml, fencedBlock, htmlCode } from './markdown-escape.j
 import { profileDiff } from './unified-diff.js';
 import { summaryLine } from './text.js';
 import { renderRisksMarkdown } from './risks-markdown.js';
+import { limitSentence } from './limits-text.js';
 
 /** GitHub's limit for an issue or PR comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -44,6 +45,9 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     `\`${summaryLine(plan)}\``,
     '',
   );
+  for (const l of plan.limits ?? []) {
+    head.push(...(l.exceeded ? ['> [!WARNING]', `> **${escapeHtml(limitSentence(l))}**`] : [`_${escapeHtml(limitSentence(l))}_`]), '');
+  }
   if (plan.caller.kind === 'app') head.push('_Planned for an app-only caller: guests holding a directory role cannot be reset._', '');
 
   const out = new Budget(max);

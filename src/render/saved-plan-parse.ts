@@ -157,5 +157,15 @@ export function parseSavedPlan(text: string): SavedPlan {
   const s = c.obj(o['summary'], '$.summary');
   for (const k of ['resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged']) c.count(s[k], `$.summary.${k}`);
   c.arr(o['guests'], '$.guests').forEach((g, i) => checkGuest(c, g, `$.guests[${i}]`));
+  // Absent in plans saved before apply's limits were stated in the plan.
+  if (o['limits'] !== undefined) {
+    c.arr(o['limits'], '$.limits').forEach((l, i) => {
+      const x = c.obj(l, `$.limits[${i}]`);
+      c.str(x['name'], `$.limits[${i}].name`);
+      c.count(x['max'], `$.limits[${i}].max`);
+      c.count(x['planned'], `$.limits[${i}].planned`);
+      c.bool(x['exceeded'], `$.limits[${i}].exceeded`);
+    });
+  }
   return data as SavedPlan;
 }

@@ -5,9 +5,10 @@
  */
 import type { Action, GuestPlan, Plan } from '../plan/types.js';
 import { ACTION_TITLE, BLOCKED_TITLE, RESET_REASON, describeInvitation, generationChange } from './describe.js';
-import { profileDiff } from './unified-diff.js';
+import { profileChangeLines } from './unified-diff.js';
 import { renderRisksText } from './risks-text.js';
 import { escapeUntrusted } from './untrusted.js';
+import { limitSentence } from './limits-text.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -46,6 +47,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   out.push(...risks);
   for (const g of plan.guests) out.push(...renderGuest(g, p), '');
   out.push(summaryLine(plan, p));
+  for (const l of plan.limits ?? []) out.push(l.exceeded ? p.red(limitSentence(l)) : limitSentence(l));
   return out.join('\n') + '\n';
 }
 
@@ -71,11 +73,18 @@ function renderGuest(g: GuestPlan, p: Palette): string[] {
   return out;
 }
 
-/** One symbol per guest, terraform-style: the most disruptive action wins. */
+/**
+ * One symbol per guest, terraform-style: the most disruptive action wins. A reset replaces the
+ * redemption (-/+); an invitation creates a user (+); a profile update changes one in place (~),
+ * and outranks an adoption, which only records a marker: a guest adopted while losing 8
+ * otherMails is a change to that guest, not an addition.
+ */
 function guestSymbol(actions: readonly Action[], p: Palette): string {
   const types = new Set(actions.map((a) => a.type));
   if (types.has('reset-redemption')) return p.red('-/+');
-  if (types.has('invite') || types.has('adopt')) return p.green('+');
+  if (types.has('invite')) return p.green('+');
+  if (types.has('update-profile')) return p.yellow('~');
+  if (types.has('adopt')) return p.green('+');
   return p.yellow('~');
 }
 
@@ -85,7 +94,7 @@ function renderAction(a: Action, p: Palette): string[] {
     case 'update-profile':
       return [
         `${INDENT}${p.yellow('~')} ${ACTION_TITLE[a.type]}: ${sanitize(a.reason)}`,
-        ...profileDiff(a).map((l) => detail(colorDiffLine(sanitize(l), p))),
+        ...profileChangeLines(a).map((l) => detail(colorDiffLine(sanitize(l), p))),
       ];
     case 'reset-redemption':
       return [

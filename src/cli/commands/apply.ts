@@ -18,6 +18,7 @@ import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
+import { maxResetsSetting, resetLimit, reviewedMaxResets, withLimits } from '../../plan/limits.js';
 import { renderText } from '../../render/text.js';
 import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
 import { applyPlan, DEFAULT_CONCURRENCY } from '../../apply/apply-plan.js';
@@ -38,10 +39,11 @@ Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--repo
                       [--consistency-window SECONDS]
 
 Options:
-  --dir DIR            folder of guest YAML files (default: guests)
+  -d, --dir DIR        folder of guest YAML files (default: guests)
   --plan FILE          a plan saved by 'guestops plan --out FILE': apply refuses (nothing written) when
                        guests/ or the tenant changed since (the YAML is still read from --dir)
-  --max-resets N       refuse, before any write, a plan resetting more than N guests (default ${DEFAULT_MAX_RESETS})
+  --max-resets N       refuse, before any write, a plan resetting more than N guests (default: the
+                       limit the --plan was reviewed with, else env GUESTOPS_MAX_RESETS, else ${DEFAULT_MAX_RESETS})
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
   --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
   --auto-approve       do not ask for 'yes' at an interactive terminal (CI never asks: no TTY, or
@@ -82,7 +84,7 @@ export const command: Command = {
       policy: { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
-    const maxResets = positiveInt('apply', 'max-resets', o['max-resets'], DEFAULT_MAX_RESETS, 0);
+    const maxResetsFlag = o['max-resets'] === undefined ? undefined : positiveInt('apply', 'max-resets', o['max-resets'], 0, 0);
     const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
 
     if (o.report !== undefined) await checkWritableFile('--report', o.report);
@@ -97,6 +99,9 @@ export const command: Command = {
       }
       saved = parseSavedPlan(text);
     }
+    const maxResetsSet = maxResetsSetting(maxResetsFlag, process.env, saved ? reviewedMaxResets(saved) : undefined);
+    if ('error' in maxResetsSet) throw new GuestopsError('usage', maxResetsSet.error);
+    const maxResets = maxResetsSet.value;
     const desired = await loadOrReport(o.dir!);
     const policy = await loadPolicyOrReport(o.policy);
     if (!desired || !policy) return 1;
@@ -114,12 +119,13 @@ export const command: Command = {
       }
       const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
       const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured, guestListing: guestListingFromEnv() });
-      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId, policy });
-      if (saved) checkSavedPlan(saved, plan);
+      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId, policy });
+      if (saved) checkSavedPlan(saved, built);
+      const plan = withLimits(built, [resetLimit(built, maxResets)]);
+      // The plan is shown even when refused: the refusal is about it.
+      writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       checkMaxResets(plan, maxResets);
       checkEmailChangeCap(plan);
-
-      writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       // A saved plan was reviewed already (terraform does not ask for one either).
       if (toStart > 0 && !o['auto-approve'] && !saved && atInteractiveTerminal()) {

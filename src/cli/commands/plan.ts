@@ -5,7 +5,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
-import { parseCommandArgs, oneOf } from '../args.js';
+import { parseCommandArgs, oneOf, positiveInt } from '../args.js';
+import { GuestopsError } from '../../errors.js';
+import { maxResetsSetting, resetLimit, withLimits } from '../../plan/limits.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { loadOrReport } from '../desired-input.js';
 import { useColor } from '../color.js';
@@ -27,10 +29,10 @@ import { jsonText } from '../../render/untrusted.js';
 const usage = `guestops plan: show what apply would change, without changing anything.
 
 Usage: guestops plan [--dir guests] [--policy FILE] [--base-dir DIR] [--format text|markdown|json]
-                     [--out plan.json] [--detailed-exitcode]
+                     [--out plan.json] [--detailed-exitcode] [--max-resets N]
 
 Options:
-  --dir DIR              folder of guest YAML files (default: guests)
+  -d, --dir DIR          folder of guest YAML files (default: guests)
   --format FORMAT        text (default), markdown (for a pull request) or json
   --out FILE             also save the plan as JSON, for 'guestops apply --plan FILE'
   --detailed-exitcode    exit 2 when there are changes (0 none, 1 error or blocked)
@@ -38,6 +40,8 @@ ${policyUsage(25)}
   --base-dir DIR         the guest folder as of the review's base (e.g. the pull request's base
                          branch checked out elsewhere): invitation settings are not stored in the
                          tenant, so their changes are shown against it, even when nobody is reset
+  --max-resets N         the reset limit apply will enforce, stated in the plan (env GUESTOPS_MAX_RESETS;
+                         default 20); a saved plan carries it to 'apply --plan'
 ${CONNECTION_USAGE}
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
@@ -60,8 +64,12 @@ export const command: Command = {
       'detailed-exitcode': { type: 'boolean', default: false },
       policy: { type: 'string' },
       'base-dir': { type: 'string' },
+      'max-resets': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
+    const flag = o['max-resets'] === undefined ? undefined : positiveInt('plan', 'max-resets', o['max-resets'], 0, 0);
+    const maxResets = maxResetsSetting(flag, process.env);
+    if ('error' in maxResets) throw new GuestopsError('usage', maxResets.error);
     const format = oneOf('plan', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
     if (o.out !== undefined) await checkWritableFile('--out', o.out);
     const desired = await loadOrReport(o.dir!);
@@ -72,7 +80,8 @@ export const command: Command = {
     const conn = await connect(o);
     try {
       const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv() });
-      const plan = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base } : {}) });
+      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base } : {}) });
+      const plan = withLimits(built, [resetLimit(built, maxResets.value)]);
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       let planJsonPath: string | undefined;
       if (o.out !== undefined) {
@@ -83,7 +92,7 @@ export const command: Command = {
       if (format === 'text') writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       else if (format === 'markdown') writeGuarded(process.stdout, markdown);
       else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
-      if (inGithubActions()) await publishPlan({ plan, markdown, ...(planJsonPath ? { planJsonPath } : {}) });
+      if (inGithubActions()) await publishPlan({ plan, markdown, planJson: renderJson(plan, jsonOptions), ...(planJsonPath ? { planJsonPath } : {}) });
 
       if (plan.summary.blocked > 0 || emailChangesOverCap(plan)) return 1;
       const changes = plan.guests.some((g) => g.actions.length > 0);
