@@ -8,10 +8,16 @@ import { GuestopsError } from '../errors.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseCommandArgs<O extends Options>(command: string, args: readonly string[], options: O) {
+  // `-d` is `--dir` on every command that has one.
+  const withShort = 'dir' in options && !('short' in options['dir']!) ? { ...options, dir: { ...options['dir']!, short: 'd' } } : options;
   try {
-    return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
+    return parseArgs({ args: [...args], options: withShort as O, strict: true, allowPositionals: false }).values;
   } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/\. To specify a positional argument.*$/s, '') : String(e);
+    // parseArgs' messages are sentences of their own: join them into one line, without the
+    // final period (the hint below adds its own).
+    const why = e instanceof Error
+      ? e.message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' ').replace(/\.\s*$/, '')
+      : String(e);
     throw new GuestopsError('usage', `${why}. Run 'guestops ${command} --help' for the options.`);
   }
 }

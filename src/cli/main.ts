@@ -37,13 +37,16 @@ async function help(): Promise<string> {
     const { command } = await commands[name]!();
     lines.push(`  ${name.padEnd(10)} ${command.summary}`);
   }
-  lines.push('', 'Run `guestops <command> --help` for the options of a command.');
+  lines.push('', 'Options:', '  --help, -h     this help (also: guestops help <command>)', '  --version, -V  the version of guestops');
+  lines.push('', 'Run `guestops <command> --help` (or `guestops help <command>`) for the options of a command.');
   lines.push('First run, no tenant needed: guestops plan --emulator');
   return lines.join('\n') + '\n';
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // `guestops help plan` is `guestops plan --help`.
+  if (name === 'help' && rest[0] !== undefined && !rest[0].startsWith('-')) return main([rest[0], '--help']);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(await help());
     return name === undefined ? 1 : 0;
@@ -57,7 +60,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) {
-    process.stderr.write(`guestops: unknown command '${escapeUntrusted(name)}'. Run 'guestops --help' for the list.\n`);
+    const { suggestKey } = await import('../desired/schema.js');
+    const hint = suggestKey(name, order);
+    process.stderr.write(
+      `guestops: unknown command '${escapeUntrusted(name)}'${hint ? `; did you mean '${hint}'?` : '.'} Run 'guestops --help' for the list.\n`,
+    );
     return 1;
   }
   const { command } = await load();

@@ -102,6 +102,8 @@ function describeValue(node: YNode | undefined): string {
   if (v === null) return 'nothing (null)';
   if (typeof v === 'string') return `the string ${quoteValue(v)}`;
   if (typeof v === 'boolean') return `the boolean ${v}`;
+  // 9007199254740993 reads as …992: show what was written, and why it cannot be used.
+  if (node.source !== undefined) return `the number ${node.source} (larger than ${Number.MAX_SAFE_INTEGER}, the largest integer read exactly)`;
   return `the number ${v}`;
 }
 
@@ -150,20 +152,48 @@ export function suggestKey(unknown: string, allowed: readonly string[]): string 
   return best?.key;
 }
 
+/** "a space", "a line break", "a tab" …, or undefined for a character that is not white space. */
+function whitespaceName(ch: string): string | undefined {
+  if (ch === ' ') return 'a space';
+  if (ch === '\n' || ch === '\r') return 'a line break';
+  if (ch === '\t') return 'a tab';
+  if (/\s/u.test(ch)) return `a white-space character (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+  return undefined;
+}
+
 /** The first thing in an invitation address that Graph refuses, or undefined. */
 export function forbiddenInInvitationEmail(email: string): string | undefined {
   const at = email.lastIndexOf('@');
   const local = at >= 0 ? email.slice(0, at) : email;
   const bad = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/u.exec(local);
-  if (bad) return `contains ${/\s/.test(bad[0]) ? 'a space' : quoteValue(bad[0])}, which Graph refuses in an invitation address`;
+  if (bad) return `contains ${whitespaceName(bad[0]) ?? quoteValue(bad[0])}, which Graph refuses in an invitation address`;
   if (/^[.-]/.test(local)) return `starts with ${quoteValue(local[0]!)}, which Graph refuses at the start of the local part`;
   if (/[.-]$/.test(local)) return `ends its local part with ${quoteValue(local[local.length - 1]!)}, which Graph refuses`;
   return undefined;
 }
 
 /** Why an address failed the email format, when there is a simple reason to give. */
+/**
+ * A non-ASCII domain (IDN) has an ASCII form (punycode, `xn--…`) that Graph accepts; a non-ASCII
+ * local part has none, so only the domain gets the hint.
+ */
 function emailHint(text: string): string {
-  return /[^\x00-\x7f]/.test(text) ? ' (only ASCII addresses are supported)' : '';
+  if (!/[^\x00-\x7f]/.test(text)) return '';
+  const at = text.lastIndexOf('@');
+  const local = at >= 0 ? text.slice(0, at) : text;
+  const domain = at >= 0 ? text.slice(at + 1) : '';
+  if (!/[^\x00-\x7f]/.test(local) && domain !== '') {
+    let ascii: string | undefined;
+    try {
+      ascii = new URL(`http://${domain}`).hostname;
+    } catch {
+      ascii = undefined;
+    }
+    if (ascii && /^[\x21-\x7e]+$/.test(ascii) && ascii !== domain.toLowerCase()) {
+      return ` (only ASCII addresses are supported; the domain's ASCII (punycode) form is ${quoteValue(`${local}@${ascii}`)})`;
+    }
+  }
+  return ' (only ASCII addresses are supported)';
 }
 
 interface Mapped {

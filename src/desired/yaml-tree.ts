@@ -24,6 +24,8 @@ export interface YScalar {
   readonly kind: 'scalar';
   readonly value: ScalarValue;
   readonly position: TextPosition;
+  /** The text as written, kept when it reads as an integer a JavaScript number cannot hold exactly. */
+  readonly source?: string;
 }
 export interface YSequence {
   readonly kind: 'sequence';
@@ -203,7 +205,9 @@ export function parseYaml(text: string): ParsedYaml {
               ? top.key.position
               : at(top?.kind === 'sequence' ? nextDash(text, lastEnd) : lastEnd);
         if (e.valueEnd >= 0) lastEnd = e.valueEnd;
-        attach({ kind: 'scalar', value: plain ? resolvePlainScalar(decoded) : decoded, position });
+        const value = plain ? resolvePlainScalar(decoded) : decoded;
+        const inexact = typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value);
+        attach({ kind: 'scalar', value, position, ...(inexact ? { source: decoded } : {}) });
         break;
       }
       case 5: {

@@ -36,12 +36,23 @@ export async function resolveCredentials(graphUrl: string, env: NodeJS.ProcessEn
   const authorityHost = env['AZURE_AUTHORITY_HOST'] || target.authorityHost!;
   if (env['GITHUB_ACTIONS'] === 'true' && tenantId && clientId && githubOidcAvailable(env)) {
     const credential = githubOidcCredential({ tenantId, clientId, authorityHost });
-    return { source: 'github-oidc', provider: wrap(credential, target.scope) };
+    return { source: 'github-oidc', provider: wrap(credential, target.scope, 'check the federated credential of AZURE_CLIENT_ID for this repository and environment') };
   }
-  return { source: 'azure-default', provider: wrap(new DefaultAzureCredential({ authorityHost }), target.scope) };
+  return { source: 'azure-default', provider: wrap(new DefaultAzureCredential({ authorityHost }), target.scope, firstRunHint(env)) };
 }
 
-function wrap(credential: TokenCredential, scope: string): AuthenticationProvider {
+/**
+ * What a first run most likely lacks, for the one-line error when no token can be had (a
+ * non-Microsoft URL without GUESTOPS_TOKEN is refused earlier, by endpoint.ts).
+ */
+function firstRunHint(env: NodeJS.ProcessEnv): string {
+  if (env['GITHUB_ACTIONS'] === 'true') {
+    return 'in GitHub Actions set AZURE_TENANT_ID and AZURE_CLIENT_ID and give the job `permissions: id-token: write` (OIDC)';
+  }
+  return "sign in with 'az login' (or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate); to try guestops without a tenant use --emulator";
+}
+
+function wrap(credential: TokenCredential, scope: string, hint: string): AuthenticationProvider {
   const inner = new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] });
   return {
     async getAccessToken() {
@@ -50,7 +61,7 @@ function wrap(credential: TokenCredential, scope: string): AuthenticationProvide
       } catch (e) {
         // @azure/identity messages name the credential chain and what to fix; they carry no token.
         const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-        throw new GuestopsError('credential-unavailable', `could not get a Graph token: ${why}`);
+        throw new GuestopsError('credential-unavailable', `could not get a Graph token (${(why ?? '').replace(/\.$/, '')}): ${hint}`);
       }
     },
   };

@@ -58,7 +58,15 @@ export class ExactUrlAuthMiddleware implements Middleware {
       context.request = url;
       (context.options ??= {}).redirect = 'manual';
       if (new URL(url).origin === this.origin) {
-        setHeader(context, 'Authorization', `Bearer ${await this.auth.getAccessToken()}`);
+        let token: string;
+        try {
+          token = await this.auth.getAccessToken();
+        } catch (e) {
+          // The SDK would wrap this in its GraphError and lose the typed credential error.
+          meta.failure = e;
+          throw e;
+        }
+        setHeader(context, 'Authorization', `Bearer ${token}`);
       } else {
         setHeader(context, 'Authorization', undefined);
       }

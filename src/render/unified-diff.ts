@@ -30,3 +30,19 @@ export function profileDiff(a: UpdateProfileAction): string[] {
   if (a.otherMails) out.push(...unifiedDiff('otherMails', a.otherMails.from, a.otherMails.to));
   return out;
 }
+
+/** A single value as terraform prints it: quoted, escaped; `(none)` for no value. */
+function quoted(v: string | null): string {
+  return v === null ? '(none)' : escapeControlChars(JSON.stringify(v));
+}
+
+/**
+ * A profile update the way terraform shows one: a single value as `mail: "a" -> "b"`, a unified
+ * diff only for a list (`otherMails`), where added and removed lines read better than two arrays.
+ */
+export function profileChangeLines(a: UpdateProfileAction): string[] {
+  const out: string[] = [];
+  if (a.mail) out.push(`mail: ${quoted(a.mail.from)} -> ${quoted(a.mail.to)}`);
+  if (a.otherMails) out.push(...unifiedDiff('otherMails', a.otherMails.from, a.otherMails.to));
+  return out;
+}

@@ -10,12 +10,13 @@ test('text plan matches the reviewed golden', () => {
   assertGolden('sample-plan.txt', renderText(samplePlan(), { color: false }));
 });
 
-test('each guest with its file:line, property changes as unified diffs one address per line', () => {
+test('each guest with its file:line; a single value terraform-style, a list as a unified diff one address per line', () => {
   const out = renderText(samplePlan(), { color: false });
   assert.match(out, /^-\/\+ john\.doe@fabrikam\.example -> john\.doe@northwind\.example {2}guests\/fabrikam\.yaml:13$/m);
   const john = out.slice(out.indexOf('-/+ john'), out.indexOf('+ carol'));
-  // mail diff: old then new, each on its own line
-  assert.match(john, /--- mail\n\s+\+\+\+ mail\n\s+@@ -1,1 \+1,1 @@\n\s+-john\.doe@fabrikam\.example\n\s+\+john\.doe@northwind\.example\n/);
+  // mail is one value: `mail: "old" -> "new"`, no diff headers
+  assert.match(john, /\n {8}mail: "john\.doe@fabrikam\.example" -> "john\.doe@northwind\.example"\n/);
+  assert.doesNotMatch(out, /--- mail|\+\+\+ mail/);
   // otherMails: unchanged addresses are context lines, the drift is -/+
   assert.match(out, /@@ -1,2 \+1,2 @@\n\s+ dave\.lee@adatum\.example\n\s+-dlee@old\.example\n\s+\+dave@lee-family\.example\n/);
   // profile update comes before the reset
@@ -65,7 +66,7 @@ test('control characters from the tenant never reach the terminal', () => {
   );
   const out = renderText(plan, { color: false });
   assert.doesNotMatch(out, /\u001b/);
-  assert.match(out, /-evil\\u001b\[2J@x\.example/);
+  assert.match(out, /mail: "evil\\u001b\[2J@x\.example" -> "ann@new\.example"/);
 });
 
 test('one profile update is singular in the closing line', () => {
@@ -75,4 +76,19 @@ test('one profile update is singular in the closing line', () => {
     { now: new Date(0), leaseSeconds: 900 },
   );
   assert.match(renderText(plan, { color: false }), /Plan: 0 to reset, 1 profile update, 0 to adopt/);
+});
+
+test("a guest's heading names its biggest change: adopted while losing otherMails is '~', not '+'", () => {
+  const many = Array.from({ length: 8 }, (_, i) => `old${i}@x.example`);
+  const plan = buildPlan(desired(guest({ id: ID, otherMails: ['ann@new.example'] })), tenant([user({ otherMails: ['ann@new.example', ...many] })]), {
+    now: new Date(0),
+    leaseSeconds: 900,
+  });
+  const out = renderText(plan, { color: false });
+  assert.match(out, /^~ ann@new\.example {2}/m);
+  assert.match(out, /\n {4}\+ adopt/);
+  assert.equal((out.match(/^\s+-old\d@x\.example$/gm) ?? []).length, 8);
+  // Adoption alone keeps its '+'.
+  const adoptOnly = buildPlan(desired(guest({ id: ID })), tenant([user({})]), { now: new Date(0), leaseSeconds: 900 });
+  assert.match(renderText(adoptOnly, { color: false }), /^\+ ann@new\.example {2}/m);
 });

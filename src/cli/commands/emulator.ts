@@ -107,13 +107,29 @@ function parseArgs(args: readonly string[]): EmulatorArgs {
   return out;
 }
 
+/** A port already taken (or not ours to take) is a one-line error naming the way out. */
+async function listenOrExplain<T>(port: number | undefined, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new GuestopsError('emulator-port-in-use', `port ${port} on 127.0.0.1 is already in use: stop what listens there, or pick another --port (0 picks a free one)`);
+    }
+    if (code === 'EACCES') {
+      throw new GuestopsError('emulator-port-denied', `port ${port} on 127.0.0.1 may not be opened by this user: pick a port above 1023, or --port 0 for a free one`);
+    }
+    throw e;
+  }
+}
+
 export const command: Command = {
   summary: 'Run the local Graph emulator (demo tenant) on 127.0.0.1',
   usage,
   async run(args) {
     const opts = parseArgs(args);
     const { startEmulator } = await import('../../emulator/index.js');
-    const emu = await startEmulator({
+    const emu = await listenOrExplain(opts.port, () => startEmulator({
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       port: opts.port,
       ...(opts.replicationLagMs !== undefined ? { replicationLagMs: opts.replicationLagMs } : {}),
@@ -125,7 +141,7 @@ export const command: Command = {
           }
         : false,
       ...(opts.latency ? { latency: opts.latency } : {}),
-    });
+    }));
     process.stdout.write(`Graph emulator listening on ${emu.url}\n`);
     if (opts.latency) process.stdout.write(`latency model (assumed, not measured): ${describeLatency(opts.latency)}\n`);
     await new Promise<void>((resolve) => {

@@ -43,7 +43,7 @@ Options:
                        (sent as an advanced query: ConsistencyLevel eventual, $count=true)
   --force              replace existing files whole (hand edits in them are lost)
   --skip-declared      leave out guests the guests/ tree already declares (default: refuse)
-  --dir DIR            the existing guest tree, checked so no guest is declared twice (default: guests)
+  -d, --dir DIR        the existing guest tree, checked so no guest is declared twice (default: guests)
 ${CONNECTION_USAGE}
 
 Exit codes: 0 files written (or nothing to import); 1 nothing written: a file exists (without

@@ -34,7 +34,7 @@ Never a real token. Then:
 
 Options:
   --out FILE     where to write the seed JSON (required)
-  --dir DIR      guest files whose non-guest users are included too (default: guests; optional)
+  -d, --dir DIR  guest files whose non-guest users are included too (default: guests; optional)
   --force        replace FILE when it exists
 ${CONNECTION_USAGE}
 `;

@@ -3,9 +3,8 @@
  * count (exit 0) or every problem, located, at once (exit 1). Never talks to Graph, so it is safe
  * to run on any pull request.
  */
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { GuestopsError } from '../../errors.js';
+import { parseCommandArgs } from '../args.js';
 import { loadDesiredState } from '../../desired/load.js';
 import { escapeText } from '../../desired/problem-format.js';
 import { reportProblems } from '../problems-output.js';
@@ -38,20 +37,9 @@ export const command: Command = {
   summary: 'Check guests/*.yaml against the schema and rules (no tenant needed)',
   usage,
   async run(args) {
-    let dir: string;
-    let policyFile: string | undefined;
-    try {
-      const { values } = parseArgs({
-        args: [...args],
-        options: { dir: { type: 'string', short: 'd', default: 'guests' }, policy: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-        strict: true,
-        allowPositionals: false,
-      });
-      dir = values.dir ?? 'guests';
-      policyFile = values.policy;
-    } catch (e) {
-      throw new GuestopsError('usage', `${e instanceof Error ? e.message : String(e)}\nRun 'guestops validate --help' for the options.`);
-    }
+    const o = parseCommandArgs('validate', args, { dir: { type: 'string', short: 'd', default: 'guests' }, policy: { type: 'string' } });
+    const dir = o.dir ?? 'guests';
+    const policyFile = o.policy;
     const result = await loadDesiredState(dir);
     const policy = await loadPolicy(policyFile);
     if (!result.ok || !policy.ok) {

@@ -1,0 +1,106 @@
+/**
+ * The CLI's manners, as a user meets them: help for a command, "did you mean", `-d` everywhere,
+ * one-line errors (usage, validation, first-run credentials, a busy emulator port) that say what
+ * to do, never a stack trace. The CLI as a child process.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+import { usingEmulator } from '../helpers/emulator.js';
+import { demoWorkdir, guestops, workdir } from '../apply/support.js';
+
+function oneLine(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, stderr);
+  assert.doesNotMatch(stderr, /internal error|\n\s+at /);
+  return lines[0]!;
+}
+
+test("'guestops help plan' is plan's help; --version is listed; a typo gets a suggestion", async () => {
+  const help = await runCli(['help', 'plan']);
+  const direct = await runCli(['plan', '--help']);
+  assert.equal(help.code, 0);
+  assert.equal(help.stdout, direct.stdout);
+  assert.match(help.stdout, /^guestops plan: /);
+  const top = await runCli(['--help']);
+  assert.match(top.stdout, /--version, -V/);
+  const typo = await runCli(['plna']);
+  assert.equal(typo.code, 1);
+  assert.equal(oneLine(typo.stderr), "guestops: unknown command 'plna'; did you mean 'plan'? Run 'guestops --help' for the list.");
+});
+
+test('-d is --dir on every command that has --dir; usage errors end in one period', async () => {
+  const cwd = workdir({});
+  for (const cmd of ['validate', 'plan', 'apply', 'snapshot']) {
+    const args = cmd === 'snapshot' ? [cmd, '-d', 'nope', '--out', 'x.json', '--emulator'] : [cmd, '-d', 'nope', '--emulator'];
+    const r = await runCli(cmd === 'validate' ? [cmd, '-d', 'nope'] : args, { cwd });
+    assert.doesNotMatch(r.stderr, /Unknown option '-d'/, `${cmd}: ${r.stderr}`);
+    if (cmd !== 'snapshot') assert.match(r.stderr, /"nope" does not exist/, `${cmd}: ${r.stderr}`);
+  }
+  const neg = await runCli(['apply', '--concurrency', '-1'], { cwd });
+  const line = oneLine(neg.stderr);
+  assert.match(line, /^guestops apply: error usage: .*--concurrency.*\. Run 'guestops apply --help' for the options\.$/);
+  assert.doesNotMatch(line, /\.\./);
+});
+
+test('validate names a line break, keeps a too-large generation as written, and hints punycode for an IDN domain', async () => {
+  const cwd = workdir({
+    'guests/a.yaml': [
+      'guests:',
+      '  - id: 6f1c2d4e-0b8a-4c3e-9d1f-2a7b5c9e8d10',
+      '    email: "a\\nb@x.example"',
+      '    generation: 9007199254740993',
+      '  - email: jo@müller.example',
+      '',
+    ].join('\n'),
+  });
+  const r = await runCli(['validate'], { cwd });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /guests\/a\.yaml:3:12: error email-forbidden-character: email "a\\nb@x\.example" contains a line break, which Graph refuses/);
+  assert.match(r.stderr, /guests\/a\.yaml:4:17: error invalid-generation: generation must be an integer >= 0, not the number 9007199254740993 \(larger than 9007199254740991, the largest integer read exactly\)/);
+  assert.match(r.stderr, /guests\/a\.yaml:5:12: error invalid-email: .*the domain's ASCII \(punycode\) form is "jo@xn--mller-kva\.example"/);
+});
+
+test('first-run credential problems are one line that says what to do', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'guestops-home-'));
+  const base = { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure') };
+  const cwd = demoWorkdir();
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [['plan', '--graph-url', 'http://127.0.0.1:9'], {}, /127\.0\.0\.1:9 is not Microsoft Graph: for the emulator set GUESTOPS_TOKEN to one of its tokens \(e\.g\. demo-apply\), or use --emulator$/],
+    [['plan'], { GITHUB_ACTIONS: 'true' }, /in GitHub Actions set AZURE_TENANT_ID and AZURE_CLIENT_ID and give the job `permissions: id-token: write` \(OIDC\)$/],
+    [['plan'], {}, /sign in with 'az login' .*; to try guestops without a tenant use --emulator$/],
+  ];
+  for (const [args, env, hint] of cases) {
+    const r = await runCli(args, { cwd, env: { ...base, ...env }, timeoutMs: 120_000 });
+    assert.equal(r.code, 1, r.stderr);
+    const line = oneLine(r.stderr.split('\n').filter((l) => !l.startsWith('::')).join('\n'));
+    assert.match(line, /^guestops plan: error credential-unavailable: could not get a Graph token \(/);
+    assert.match(line, hint);
+  }
+});
+
+test('emulator --port on a busy port: one line naming the way out', async () => {
+  const busy = createServer();
+  await new Promise<void>((res) => busy.listen(0, '127.0.0.1', () => res()));
+  const port = (busy.address() as { port: number }).port;
+  try {
+    const r = await runCli(['emulator', '--port', String(port)]);
+    assert.equal(r.code, 1);
+    assert.equal(oneLine(r.stderr), `guestops emulator: error emulator-port-in-use: port ${port} on 127.0.0.1 is already in use: stop what listens there, or pick another --port (0 picks a free one)`);
+  } finally {
+    busy.close();
+  }
+});
+
+test('import --out newdir suggests validating the folder it wrote', async () => {
+  await usingEmulator(async (emu) => {
+    const cwd = workdir({});
+    const r = await guestops(emu, ['import', '--out', 'newdir'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\nNext: guestops validate --dir newdir && guestops plan --dir newdir /);
+  });
+});
