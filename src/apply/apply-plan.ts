@@ -6,6 +6,7 @@ import type { GuestPlan, Plan } from '../plan/types.js';
 import { mapLimit } from './concurrency.js';
 import { executeGuest, type ExecutionContext } from './guest-executor.js';
 import { notStarted, type GuestReport } from './report.js';
+import { isAdoption } from '../plan/summary.js';
 
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -31,7 +32,8 @@ export async function applyPlan(ctx: ExecutionContext, plan: Plan, options: Appl
       if (options.signal?.aborted) return notStarted(gp);
       options.onGuestStart?.(gp);
     }
-    const report = await executeGuest(ctx, gp);
+    const executed = await executeGuest(ctx, gp);
+    const report: GuestReport = isAdoption(gp.actions) ? { ...executed, adoption: true } : executed;
     finished++;
     options.onGuestDone?.(report, finished, total);
     return report;

@@ -37,6 +37,8 @@ export type GuestOutcome = 'applied' | 'failed' | 'blocked' | 'not-started';
 /** A planned guest as it came out: its identity from the plan, then what happened. */
 export interface GuestReport extends Pick<GuestPlan, 'key' | 'id' | 'upn' | 'email' | 'file' | 'line' | 'blocked'> {
   readonly actions: readonly ActionType[];
+  /** Seen by guestops for the first time (counted as an adoption, as the plan counts it). */
+  readonly adoption?: true;
   readonly outcome: GuestOutcome;
   readonly error?: { readonly code: string; readonly message: string };
   readonly steps: readonly StepReport[];
@@ -71,7 +73,15 @@ export interface ApplyReport {
   readonly guests: readonly GuestReport[];
 }
 
-/** Counts what was actually done (a failed guest's actions are not counted as done). */
+/** Whether a guest's profile PATCH (mail/otherMails) reached the tenant, even if a later step failed. */
+export function profileWritten(g: GuestReport): boolean {
+  return g.steps.some((st) => st.step === 'update-profile' && st.outcome === 'ok');
+}
+
+/**
+ * Counts what was actually done, in the plan's vocabulary: a failed guest's actions are not
+ * counted, except a profile update that went through before the failure — the tenant has it.
+ */
 export function summarizeApply(guests: readonly GuestReport[], unchanged: number): ApplySummary {
   const done = (t: ActionType) =>
     guests.filter((g) => g.outcome === 'applied' && g.actions.includes(t)).length;
@@ -82,8 +92,8 @@ export function summarizeApply(guests: readonly GuestReport[], unchanged: number
     blocked: guests.filter((g) => g.outcome === 'blocked').length,
     notStarted: guests.filter((g) => g.outcome === 'not-started').length,
     resets: done('reset-redemption'),
-    profileUpdates: done('update-profile'),
-    adoptions: done('adopt'),
+    profileUpdates: guests.filter((g) => g.actions.includes('update-profile') && (g.outcome === 'applied' || (g.outcome === 'failed' && profileWritten(g)))).length,
+    adoptions: guests.filter((g) => g.outcome === 'applied' && g.adoption === true).length,
     invites: done('invite'),
     markerRecords: done('record-marker'),
     unchanged,
@@ -107,7 +117,7 @@ export function progressLine(g: GuestReport, index: number, total: number): stri
       ? `done (${what}) in ${g.ms} ms`
       : g.outcome === 'blocked'
         ? `blocked ${g.blocked?.code}: ${escapeUntrusted(g.blocked?.reason ?? '')}`
-        : `FAILED ${escapeUntrusted(g.error?.code ?? '')}: ${escapeUntrusted(g.error?.message ?? '')}`;
+        : `FAILED ${escapeUntrusted(g.error?.code ?? '')}: ${escapeUntrusted(g.error?.message ?? '')}${profileWritten(g) ? '; its profile update (mail/otherMails) was already written: the tenant shows the declared values, a re-run finishes the rest' : ''}`;
   return `guestops apply: [${index}/${total}] ${who} (${escapeUntrusted(g.file)}:${g.line}) ${tail}`;
 }
 

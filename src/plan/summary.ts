@@ -1,5 +1,11 @@
 /** The counts a reviewer reads first. */
-import type { GuestPlan, PlanSummary } from './types.js';
+import type { Action, GuestPlan, PlanSummary } from './types.js';
+
+/** A guest seen for the first time: adopted, whether or not it is also reset. One definition for
+ * the plan's count and apply's, so "60 to adopt" is followed by "60 adoption(s)". */
+export function isAdoption(actions: readonly Action[]): boolean {
+  return actions.some((a) => a.type === 'adopt' || (a.type === 'reset-redemption' && a.reason === 'adopted-with-new-email'));
+}
 
 /**
  * @param declared how many guests the desired state declares (unchanged = declared − listed).
@@ -23,7 +29,7 @@ export function summarize(guests: readonly GuestPlan[], declared: number): PlanS
       else if (a.type === 'invite') invites++;
     }
     if (g.actions.length > 0 && g.actions.every((a) => a.type === 'record-marker')) markerRecords++;
-    if (g.actions.some((a) => a.type === 'adopt' || (a.type === 'reset-redemption' && a.reason === 'adopted-with-new-email'))) adoptions++;
+    if (isAdoption(g.actions)) adoptions++;
   }
   return { resets, profileUpdates, adoptions, invites, markerRecords, blocked, unchanged: declared - guests.length };
 }

@@ -6,10 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
 import { usingEmulator } from '../helpers/emulator.js';
 import { demoWorkdir, guestops, workdir } from '../apply/support.js';
 
@@ -102,5 +103,11 @@ test('import --out newdir suggests validating the folder it wrote', async () => 
     const r = await guestops(emu, ['import', '--out', 'newdir'], { cwd });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\nNext: guestops validate --dir newdir && guestops plan --dir newdir /);
+    // guestops is installed outside this repository: the schema is copied in and referenced there,
+    // not as a path into guestops' install folder.
+    assert.match(r.stdout, /\nwrote schemas\/guests\.schema\.json \(the guest file schema/);
+    const file = readdirSync(join(cwd, 'newdir')).find((f) => f.endsWith('.yaml'))!;
+    assert.match(readFileSync(join(cwd, 'newdir', file), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schemas\/guests\.schema\.json\n/);
+    assert.equal(readFileSync(join(cwd, 'schemas', 'guests.schema.json'), 'utf8'), readFileSync(join(repoRoot, 'schemas', 'guests.schema.json'), 'utf8'));
   });
 });

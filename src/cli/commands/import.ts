@@ -19,7 +19,8 @@ import { readDeclaredTree } from '../../adopt/declared-tree.js';
 import { markerPropertyIfAny } from '../../adopt/marker-lookup.js';
 import { importSelect, toTenantGuest } from '../../adopt/tenant-guest.js';
 import { planImport, type Conflict, type SkippedGuest } from '../../adopt/import-plan.js';
-import { schemaPath, schemaRef } from '../../adopt/schema-ref.js';
+import { readFile } from 'node:fs/promises';
+import { SCHEMA_FILE, schemaForRepository, schemaRef } from '../../adopt/schema-ref.js';
 import { writeAllOrNothing } from '../../adopt/write-files.js';
 import { Progress } from '../../adopt/progress.js';
 import { checkImportFilter } from '../../adopt/filter-check.js';
@@ -127,12 +128,13 @@ export const command: Command = {
       await conn.close();
     }
 
+    const schema = schemaForRepository(cwd);
     const plan = planImport({
       guests,
       declared: tree.index,
       groupBy,
       outDir,
-      schemaRef: schemaRef(outAbs, schemaPath(cwd)),
+      schemaRef: schemaRef(outAbs, schema.path),
       force: o.force!,
     });
     printSkipped(plan.skipped);
@@ -152,8 +154,10 @@ export const command: Command = {
       process.stdout.write(`Nothing to import: ${guests.length} guest(s) read, none to write.\n`);
       return 0;
     }
-    await writeAllOrNothing(plan.files, { cwd, force: o.force! });
+    const schemaCopy = schema.copyFrom ? [{ path: SCHEMA_FILE.split('\\').join('/'), text: await readFile(schema.copyFrom, 'utf8') }] : [];
+    await writeAllOrNothing([...plan.files, ...schemaCopy], { cwd, force: o.force! });
     for (const f of plan.files) process.stdout.write(`wrote ${escapeText(f.path)} (${f.guests} guest${f.guests === 1 ? '' : 's'})\n`);
+    for (const f of schemaCopy) process.stdout.write(`wrote ${escapeText(f.path)} (the guest file schema the imported files reference, for editors)\n`);
     const managed = plan.alreadyManaged > 0 ? ` (${plan.alreadyManaged} already managed by guestops)` : '';
     process.stdout.write(
       `Imported ${plan.imported} of ${guests.length} guest(s) into ${plan.files.length} file(s)${managed}; skipped ${plan.skipped.length}` +
