@@ -33,7 +33,7 @@ export function profileDiff(a: UpdateProfileAction): string[] {
 
 /** A single value as terraform prints it: quoted, escaped; `(none)` for no value. */
 function quoted(v: string | null): string {
-  return v === null ? '(none)' : escapeControlChars(JSON.stringify(v));
+  return v === null ? '(none)' : escapeUntrusted(JSON.stringify(v));
 }
 
 /**

@@ -37,7 +37,7 @@ test('apply refusing over the limit shows the plan it refuses; nothing written',
   await usingEmulator(async (emu) => {
     const r = await guestops(emu, ['apply'], { cwd: demoWorkdir(), env: { GUESTOPS_MAX_RESETS: '1' } });
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /-\/\+ john\.doe@northwind\.example/);
+    assert.match(r.stdout, /-\/\+ john\.doe@fabrikam\.example -> john\.doe@northwind\.example/);
     assert.ok(r.stdout.includes(REFUSE));
     assert.match(r.stderr, /error max-resets-exceeded/);
     assert.deepEqual((await emu.requests()).filter(isWrite), []);

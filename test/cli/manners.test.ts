@@ -70,16 +70,18 @@ test('first-run credential problems are one line that says what to do', async ()
   const home = mkdtempSync(join(tmpdir(), 'guestops-home-'));
   const base = { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure') };
   const cwd = demoWorkdir();
-  const cases: [string[], Record<string, string>, RegExp][] = [
-    [['plan', '--graph-url', 'http://127.0.0.1:9'], {}, /127\.0\.0\.1:9 is not Microsoft Graph: for the emulator set GUESTOPS_TOKEN to one of its tokens \(e\.g\. demo-apply\), or use --emulator$/],
-    [['plan'], { GITHUB_ACTIONS: 'true' }, /in GitHub Actions set AZURE_TENANT_ID and AZURE_CLIENT_ID and give the job `permissions: id-token: write` \(OIDC\)$/],
-    [['plan'], {}, /sign in with 'az login' .*; to try guestops without a tenant use --emulator$/],
+  const tokenless = /^guestops plan: error credential-unavailable: could not get a Graph token \(/;
+  const cases: [string[], Record<string, string>, RegExp, RegExp][] = [
+    // Refused before any connection (endpoint.ts): no Azure credential goes to a non-Graph host.
+    [['plan', '--graph-url', 'http://127.0.0.1:9'], {}, /^guestops plan: error graph-host-refused: 127\.0\.0\.1:9 is not a Microsoft Graph host/, /set GUESTOPS_TOKEN for an emulator$/],
+    [['plan'], { GITHUB_ACTIONS: 'true' }, tokenless, /in GitHub Actions set AZURE_TENANT_ID and AZURE_CLIENT_ID and give the job `permissions: id-token: write` \(OIDC\)$/],
+    [['plan'], {}, tokenless, /sign in with 'az login' .*; to try guestops without a tenant use --emulator$/],
   ];
-  for (const [args, env, hint] of cases) {
+  for (const [args, env, start, hint] of cases) {
     const r = await runCli(args, { cwd, env: { ...base, ...env }, timeoutMs: 120_000 });
     assert.equal(r.code, 1, r.stderr);
     const line = oneLine(r.stderr.split('\n').filter((l) => !l.startsWith('::')).join('\n'));
-    assert.match(line, /^guestops plan: error credential-unavailable: could not get a Graph token \(/);
+    assert.match(line, start);
     assert.match(line, hint);
   }
 });
