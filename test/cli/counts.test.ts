@@ -15,7 +15,7 @@ test('plan "N to adopt" is followed by "N adoption(s)", also when the adoption r
   const guests = generatedGuests(6);
   await usingEmulator(
     async (emu) => {
-      const cwd = workdir({ 'guests/g.yaml': `guests:\n${guests.map((g, i) => `  - id: ${g.id}\n    email: ${i < 3 ? `moved${i}@partner.example\n    acknowledgeDomainChange: ${g.mail.split('@')[1]} -> partner.example` : g.mail}\n`).join('')}` });
+      const cwd = workdir({ 'guests/g.yaml': `guests:\n${guests.map((g, i) => `  - id: ${g.id}\n    email: ${i < 3 ? `moved${i}@partner.example\n    acknowledgeDomainChange: ${g.mail!.split('@')[1]} -> partner.example` : g.mail}\n`).join('')}` });
       const plan = await guestops(emu, ['plan'], { cwd });
       assert.match(plan.stdout, /Plan: 3 to reset, 3 profile updates, 6 to adopt, 0 to invite/);
       const apply = await guestops(emu, ['apply'], { cwd });
