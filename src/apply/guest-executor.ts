@@ -38,6 +38,7 @@ import { normalizeEmail } from '../plan/email-compare.js';
 import { StepRecorder } from './step-recorder.js';
 import { sendOnce } from './send-once.js';
 import type { GuestReport } from './report.js';
+import { accountBody, applySponsors, markerWithAccount } from './lifecycle-steps.js';
 
 export interface ExecutionContext {
   readonly graph: Graph;
@@ -104,17 +105,24 @@ async function runExisting(ctx: ExecutionContext, rec: StepRecorder, gp: GuestPl
   if (record) baseline = { generation: record.generation, emailHash: record.emailHash, appliedAt: now, ...(commit ? { commit } : {}) };
   if (adopt) baseline = { generation: adopt.generation, emailHash: emailHash(adopt.email), appliedAt: now, ...(commit ? { commit } : {}) };
 
-  const profile = profileBody(gp.actions);
+  const profile = { ...profileBody(gp.actions), ...accountBody(gp.actions) };
   const reset = find(gp.actions, 'reset-redemption');
   if (!reset) {
     const body: Record<string, unknown> = { ...profile };
-    if (record || adopt) Object.assign(body, ctx.marker.patch(formatMarker(baseline!)));
-    if (Object.keys(body).length === 0) return;
-    const step = record || adopt ? (Object.keys(profile).length ? 'update-profile' : 'write-marker') : 'update-profile';
-    await rec.run(step, { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
+    // Only the account changes: keep the marker as it is (a pending intent included), adding the
+    // account record, so no interrupted reset is forgotten while the guest is disabled.
+    const withAccount = markerWithAccount(record || adopt ? baseline : existing, gp.actions, ctx.now());
+    if (withAccount) Object.assign(body, ctx.marker.patch(formatMarker(withAccount)));
+    else if (record || adopt) Object.assign(body, ctx.marker.patch(formatMarker(baseline!)));
+    if (Object.keys(body).length > 0) {
+      const step = record || adopt || withAccount ? (Object.keys(profile).length ? 'update-profile' : 'write-marker') : 'update-profile';
+      await rec.run(step, { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, body));
+    }
+    await applySponsors(ctx.graph, rec, id, find(gp.actions, 'update-sponsors'));
     return;
   }
   await runReset(ctx, rec, id, user, reset, profile, baseline, now);
+  await applySponsors(ctx.graph, rec, id, find(gp.actions, 'update-sponsors'));
 }
 
 function stripPending(m: Marker): Marker {
@@ -216,7 +224,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
     rec,
     consistency: ctx.graph.consistency,
     retries: ctx.unknownOutcomeRetries ?? 2,
-    send: () => postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation }),
+    send: () => postInvitation(ctx.graph, { email: invite.email, invitation: invite.invitation, ...(invite.sponsors ? { sponsors: invite.sponsors } : {}) }),
     accept: (r) => (typeof r.body?.invitedUser?.id === 'string' ? r.body.invitedUser.id : undefined),
     readBack: async () => {
       const back = await rec.run('read-back', { method: 'GET', path: '/users' }, () => findUsersByMail(ctx.graph, invite.email, ctx.marker));

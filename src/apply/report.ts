@@ -15,7 +15,9 @@ export type StepName =
   | 'read-back'
   | 'write-marker'
   | 'clear-intent'
-  | 'invite';
+  | 'invite'
+  | 'add-sponsor'
+  | 'remove-sponsor';
 
 export interface StepReport {
   readonly step: StepName;

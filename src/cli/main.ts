@@ -21,9 +21,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   snapshot: () => import('./commands/snapshot.js'),
   init: () => import('./commands/init.js'),
   upgrade: () => import('./commands/upgrade.js'),
+  status: () => import('./commands/status.js'),
 };
 
-const order = ['validate', 'plan', 'apply', 'setup', 'import', 'snapshot', 'emulator', 'init', 'upgrade'];
+const order = ['validate', 'plan', 'apply', 'status', 'setup', 'import', 'snapshot', 'emulator', 'init', 'upgrade'];
 
 async function help(): Promise<string> {
   const lines = [

@@ -47,6 +47,10 @@ export const PROBLEM_CODES = {
   'redirect-not-https': '`redirectUrl` uses plain http',
   'invalid-domain-acknowledgement': '`acknowledgeDomainChange` is not `OLD -> NEW` with two domains',
   'invalid-message-language': '`messageLanguage` is not a language tag such as en-US',
+  'invalid-sponsor': 'a sponsor that is neither an object id (GUID) nor a user principal name',
+  'invalid-expires': '`expires` is not a calendar date YYYY-MM-DD',
+  'invalid-grace-period': '`gracePeriod` is not a number of days such as 14d',
+  'duplicate-sponsor': 'the same sponsor twice in one `sponsors` list (case-insensitive)',
   // The policy file (guestops.policy.yaml).
   'policy-unreadable': 'the policy file named by --policy cannot be read',
   'policy-format-version': '`formatVersion` is not a version this guestops reads',

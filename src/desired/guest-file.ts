@@ -11,6 +11,7 @@ import { parseYaml } from './yaml-tree.js';
 import { checkSchema } from './schema.js';
 import { checkGuestEntry, guestIdentity, guestNodes, type GuestIdentity } from './rules.js';
 import { resolveGuests, toPlain } from './resolve.js';
+import { checkLifecycleDefaults, checkLifecycleEntry } from './lifecycle-rules.js';
 import { fileStart, problem, warning } from './problems.js';
 
 export interface GuestFile {
@@ -52,8 +53,9 @@ export function parseGuestFile(bytes: Uint8Array, file: string): GuestFile {
   }
   const guests = guestNodes(root);
   const flagged = new Set(problems.map((p) => `${p.location.line}:${p.location.column}`));
+  for (const p of checkLifecycleDefaults(root, file)) if (!flagged.has(`${p.location.line}:${p.location.column}`)) problems.push(p);
   for (const g of guests) {
-    for (const p of checkGuestEntry(g, file)) {
+    for (const p of [...checkGuestEntry(g, file), ...checkLifecycleEntry(g, file)]) {
       // One problem per spot: a value the schema already refused is not re-judged here.
       if (!flagged.has(`${p.location.line}:${p.location.column}`)) problems.push(p);
     }

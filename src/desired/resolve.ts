@@ -7,6 +7,7 @@
 import type { DesiredGuest, DomainChangeAck, GuestFieldLocations, InvitationSettings, SourceLocation } from './types.js';
 import type { YMapping, YNode, ScalarValue } from './yaml-tree.js';
 import { guestNodes } from './rules.js';
+import { resolveLifecycle } from './resolve-lifecycle.js';
 
 /** Graph's own defaults for POST /invitations, except the redirect, which Graph requires. */
 export const BUILT_IN_INVITATION: InvitationSettings = Object.freeze({
@@ -107,6 +108,6 @@ export function resolveGuests(root: YNode, file: string): DesiredGuest[] {
     if (typeof upn === 'string') guest.upn = upn;
     if (otherMails) guest.otherMails = otherMails;
     if (acks.length > 0) guest.domainChangeAcks = acks;
-    return guest;
+    return Object.assign(guest, resolveLifecycle(root, g, file, fields));
   });
 }

@@ -12,6 +12,7 @@ import type { ProblemCode } from './codes.js';
 import type { TextPosition } from './source-text.js';
 import type { YEntry, YMapping, YNode } from './yaml-tree.js';
 import { quoteValue } from './problem-format.js';
+import { lifecycleIssue } from './lifecycle-rules.js';
 import { packagePath } from '../package-root.js';
 
 /** The schema file, seen from the compiled `dist/src/desired/schema.js`. */
@@ -294,5 +295,7 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
   if (shape.endsWith('invitation/messageLanguage')) {
     return at('invalid-message-language', `messageLanguage ${quoteValue(text)} is not a language tag such as en-US`);
   }
+  const lifecycle = lifecycleIssue(shape, text, field);
+  if (lifecycle) return at(lifecycle.code, lifecycle.message);
   return at('schema-invalid-value', `${field} ${error.message ?? 'is invalid'}`, 4);
 }

@@ -25,9 +25,12 @@ export interface InvitationSettings {
   readonly customizedMessageBody?: string;
 }
 
+/** Lifecycle keys of a guest (sponsors may come from the file's defaults: then its location is there). */
+export type LifecycleField = 'sponsors' | 'expires' | 'enabled';
+
 /** Per-field source locations (of each key) of one guest entry, for annotations on the exact YAML line. */
 export type GuestFieldLocations = Readonly<
-  Partial<Record<'id' | 'upn' | 'email' | 'otherMails' | 'generation' | 'invitation' | 'acknowledgeDomainChange', SourceLocation>>
+  Partial<Record<'id' | 'upn' | 'email' | 'otherMails' | 'generation' | 'invitation' | 'acknowledgeDomainChange' | LifecycleField, SourceLocation>>
 >;
 
 /**
@@ -54,6 +57,14 @@ export interface DesiredGuest {
   readonly invitation: InvitationSettings;
   /** Domain-change acknowledgements that apply to this guest (its own first, then the file's); absent when none. */
   readonly domainChangeAcks?: readonly DomainChangeAck[];
+  /** Sponsors (object ids or UPNs) from the guest or its file's defaults: the whole set; absent = left alone. */
+  readonly sponsors?: readonly string[];
+  /** Last day of access (UTC, YYYY-MM-DD). */
+  readonly expires?: string;
+  /** Explicit account state: false disables, true enables. */
+  readonly enabled?: boolean;
+  /** Days after `expires` before disabling (the file's `defaults.gracePeriod`). */
+  readonly gracePeriodDays?: number;
   /** Where the guest's list item starts (its first key, just after the `- `). */
   readonly source: SourceLocation;
   readonly fields: GuestFieldLocations;

@@ -4,6 +4,7 @@
  * Pure: turns a plan into a list; `publish.ts` hands the list to @actions/core.
  */
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { describeLifecycle } from '../render/describe-lifecycle.js';
 import type { Action, GuestPlan, Plan } from '../plan/types.js';
 
 export type AnnotationLevel = 'notice' | 'warning' | 'error';
@@ -47,6 +48,10 @@ function describeAction(action: Action): string {
       return `record marker: generation ${action.generation} for ${action.email} (${action.reason})`;
     case 'invite':
       return `invite ${action.email} (generation ${action.generation})`;
+    case 'disable':
+    case 'enable':
+    case 'update-sponsors':
+      return describeLifecycle(action).title;
   }
 }
 

@@ -28,6 +28,8 @@ export interface ListGuestsOptions {
   readonly filter?: string | undefined;
   /** Properties for `$select` (comma-joined). */
   readonly select: readonly string[];
+  /** `$expand` (e.g. sponsors): Graph then pages by at most 100. */
+  readonly expand?: string;
   /** Ask Graph for the total (`$count=true` + `ConsistencyLevel: eventual`). */
   readonly count?: boolean;
   readonly onPage?: (progress: GuestPageProgress) => void;
@@ -55,6 +57,7 @@ export async function listGuests(graph: Graph, options: ListGuestsOptions): Prom
       $filter: guestFilter(options.filter),
       $select: options.select.join(','),
       $top: USERS_PAGE_SIZE,
+      ...(options.expand !== undefined ? { $expand: options.expand } : {}),
       ...(count ? { $count: 'true' } : {}),
     }),
     {

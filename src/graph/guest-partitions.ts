@@ -80,7 +80,7 @@ export function guestListingFromEnv(env: NodeJS.ProcessEnv = process.env): Guest
 
 export async function listGuestsPartitioned(
   graph: Graph,
-  options: { readonly select: readonly string[]; readonly concurrency?: number },
+  options: { readonly select: readonly string[]; readonly expand?: string; readonly concurrency?: number },
 ): Promise<PartitionedListing> {
   const select = options.select.join(',');
   const concurrency = Math.max(1, options.concurrency ?? LISTING_CONCURRENCY);
@@ -100,7 +100,8 @@ export async function listGuestsPartitioned(
   })();
 
   // Work queue: continuation links first (LIFO among them), then the partitions' first pages.
-  const firsts = UPN_FIRST_CHARACTERS.map((c) => withQuery('/users', { $filter: partitionFilter(c), $select: select, $top: USERS_PAGE_SIZE }));
+  const expand = options.expand !== undefined ? { $expand: options.expand } : {};
+  const firsts = UPN_FIRST_CHARACTERS.map((c) => withQuery('/users', { $filter: partitionFilter(c), $select: select, $top: USERS_PAGE_SIZE, ...expand }));
   const continuations: string[] = [];
   const byId = new Map<string, Record<string, unknown>>();
   let duplicates = 0;
@@ -139,6 +140,6 @@ export async function listGuestsPartitioned(
           ? `the partitions returned ${byId.size} guests, $count says ${count}`
           : undefined;
   if (why === undefined) return { users: [...byId.values()], method: 'partitioned', requests };
-  const seq = await listGuests(graph, { select: options.select });
+  const seq = await listGuests(graph, { select: options.select, ...(options.expand !== undefined ? { expand: options.expand } : {}) });
   return { users: seq.users, method: 'sequential', requests: requests + Math.max(1, Math.ceil(seq.users.length / USERS_PAGE_SIZE)), fallback: why };
 }

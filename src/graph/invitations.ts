@@ -14,6 +14,8 @@ export interface InvitationRequest {
   readonly invitation: InvitationSettings;
   /** Set for a redemption reset of this existing user. */
   readonly resetUserId?: string;
+  /** Sponsor object ids of a new guest (Graph `invitedUserSponsors`); never sent with a reset. */
+  readonly sponsors?: readonly string[];
 }
 
 export interface InvitationBody {
@@ -27,6 +29,7 @@ export interface InvitationBody {
   };
   resetRedemption?: true;
   invitedUser?: { id: string };
+  invitedUserSponsors?: { id: string }[];
 }
 
 export function invitationBody(req: InvitationRequest): InvitationBody {
@@ -44,6 +47,8 @@ export function invitationBody(req: InvitationRequest): InvitationBody {
   if (req.resetUserId !== undefined) {
     body.resetRedemption = true;
     body.invitedUser = { id: req.resetUserId };
+  } else if (req.sponsors !== undefined && req.sponsors.length > 0) {
+    body.invitedUserSponsors = req.sponsors.map((id) => ({ id }));
   }
   return body;
 }

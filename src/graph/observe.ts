@@ -24,6 +24,7 @@ import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
 import { PARTITION_FROM_DECLARED, listGuestsPartitioned, type GuestListingMode } from './guest-partitions.js';
+import { SPONSOR_EXPAND, completeSponsors, resolveSponsorRefs, sponsorIdsOf, wantsSponsors } from './observe-lifecycle.js';
 
 export const USER_FIELDS = [
   'id',
@@ -35,6 +36,8 @@ export const USER_FIELDS = [
   'creationType',
   'externalUserState',
   'externalUserStateChangeDateTime',
+  'accountEnabled',
+  'createdDateTime',
 ] as const;
 
 /** Addresses per member lookup: Graph allows 15 values in `in` and 15 expressions per clause. */
@@ -49,6 +52,8 @@ export interface ObserveOptions {
    * each other (/me with the marker discovery, role assignments with the list).
    */
   readonly guestListing?: GuestListingMode;
+  /** Read every declared guest's sponsors even when none declares `sponsors:` (status). */
+  readonly withSponsors?: boolean;
 }
 
 export interface Observation extends ObservedTenant {
@@ -73,6 +78,9 @@ export function toObservedUser(raw: Record<string, unknown>, marker: MarkerPrope
     externalUserState: str('externalUserState'),
     externalUserStateChangeDateTime: str('externalUserStateChangeDateTime'),
     marker: marker.read(raw),
+    accountEnabled: typeof raw['accountEnabled'] === 'boolean' ? raw['accountEnabled'] : null,
+    createdDateTime: str('createdDateTime'),
+    ...(sponsorIdsOf(raw) !== undefined ? { sponsors: sponsorIdsOf(raw)! } : {}),
   };
 }
 
@@ -110,9 +118,10 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // Started beside the list in parallel mode; a rejection is observed where it is awaited.
   const earlyHolders = parallel && caller.kind === 'app' ? listRoleHolders(graph) : undefined;
   earlyHolders?.catch(() => undefined);
-  const guests = parallel
-    ? await listGuestsPartitioned(graph, { select: [...USER_FIELDS, marker.select] })
-    : await listGuests(graph, { select: [...USER_FIELDS, marker.select] });
+  const sponsors = options.withSponsors === true || wantsSponsors(desired);
+  const expand = sponsors ? { $expand: SPONSOR_EXPAND } : {};
+  const listing = { select: [...USER_FIELDS, marker.select], ...(sponsors ? { expand: SPONSOR_EXPAND } : {}) };
+  const guests = parallel ? await listGuestsPartitioned(graph, listing) : await listGuests(graph, listing);
   const byId = new Map<string, Record<string, unknown>>();
   const byUpn = new Map<string, Record<string, unknown>>();
   const byMail = new Map<string, Record<string, unknown>[]>();
@@ -144,7 +153,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     }
     const urls =
       g.id || g.upn
-        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select })]
+        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select, ...expand })]
         : // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
           // inviting it then would create a second account for the same person. Both forms work
           // without advanced query parameters (user resource: mail eq, otherMails/any eq).
@@ -201,6 +210,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     });
   }
 
+  if (sponsors) await completeSponsors(graph, [...found.values()]);
   let users = [...found.values()].map((u) => toObservedUser(u, marker));
   if (caller.kind === 'app' && (users.length > 0 || earlyHolders)) {
     const roleHolders = await (earlyHolders ?? listRoleHolders(graph));
@@ -209,5 +219,6 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');
   for (const id of found.keys()) holders.delete(id);
   const addressHolders = [...holders.values()].map((u) => toObservedUser(u, marker));
-  return { caller, users, ...(addressHolders.length > 0 ? { addressHolders } : {}), markerProperty: marker };
+  const sponsorRefs = sponsors ? await resolveSponsorRefs(graph, desired) : undefined;
+  return { caller, users, ...(addressHolders.length > 0 ? { addressHolders } : {}), markerProperty: marker, ...(sponsorRefs ? { sponsorRefs } : {}) };
 }

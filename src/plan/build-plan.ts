@@ -21,6 +21,7 @@ import { guardGuest } from './guard.js';
 import { collectRisks, type GuestRiskInput } from './risks.js';
 import { diffInvitationSettings } from './invitation-changes.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/types.js';
+import { planInviteLifecycle, planLifecycle, type LifecycleOptions } from './lifecycle.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -35,6 +36,8 @@ export interface PlanOptions {
   readonly policy?: Policy;
   /** The guest files at the review's base, to show invitation-setting changes the tenant cannot. */
   readonly base?: DesiredState;
+  /** Grace days after `expires` when a guest file sets none (the policy's). Default 0. */
+  readonly defaultGraceDays?: number;
 }
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
@@ -42,6 +45,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
   const claims = claimedUsers(desired.guests, index);
   const rules: Rules = {
+    life: { now: options.now, defaultGraceDays: options.defaultGraceDays ?? 0, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
@@ -76,6 +80,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
 interface Rules {
   readonly addresses: ReadonlyMap<string, readonly ObservedUser[]>;
   readonly declaredAt: DeclaredAt;
+  readonly life: LifecycleOptions;
 }
 
 export interface Outcome {
@@ -129,6 +134,8 @@ function decide(
     return { ...(match.user ? { user: match.user } : {}), actions: [], blocked };
   }
   if (match.kind === 'invite') {
+    const invitee = planInviteLifecycle(guest, rules.life);
+    if (invitee.blocked) return { actions: [], blocked: invitee.blocked };
     return {
       actions: [
         {
@@ -138,6 +145,7 @@ function decide(
           generation: guest.generation,
           ...(guest.otherMails !== undefined ? { otherMails: [...guest.otherMails] } : {}),
           invitation: guest.invitation,
+          ...(invitee.sponsors !== undefined ? { sponsors: [...invitee.sponsors] } : {}),
         },
       ],
     };
@@ -217,6 +225,11 @@ function decide(
     }
   }
 
+  const lifecycle = planLifecycle(guest, user, rules.life);
+  if (lifecycle.blocked) return { user, actions: [], blocked: lifecycle.blocked };
+  if (lifecycle.disabling) actions.splice(0, actions.length, ...whileDisabled(actions, guest, user));
+  actions.push(...lifecycle.actions);
+
   const conflict = addressConflict(guest, user, actions, rules.addresses, rules.declaredAt);
   if (conflict) return { user, actions: [], blocked: conflict };
   const role = roleHolderBlock(callerKind, user, actions);
@@ -236,4 +249,20 @@ function claimedUsers(guests: readonly DesiredGuest[], index: UserIndex): Map<st
     else list.push(g);
   }
   return claims;
+}
+
+/**
+ * An account that is (being) switched off gets no reset and no profile change: an ended access is
+ * never handed to a new address. What the declaration asks for waits until it is enabled again;
+ * a guest guestops has never managed still gets its baseline, so the later enable is recorded.
+ */
+function whileDisabled(actions: readonly Action[], guest: DesiredGuest, user: ObservedUser): Action[] {
+  // record-marker waits too: the pending intent it would settle stays on the marker (apply keeps it
+  // when it records the disable), so the reset it proves is recorded once the guest is enabled.
+  const kept = actions.filter((a) => a.type !== 'reset-redemption' && a.type !== 'update-profile' && a.type !== 'record-marker');
+  const adopting = actions.some((a) => a.type === 'reset-redemption' && a.reason === 'adopted-with-new-email');
+  if (adopting) {
+    kept.push({ type: 'adopt', reason: 'first time guestops manages this guest: record a baseline, no reset while disabled', generation: guest.generation, email: user.mail ?? guest.email });
+  }
+  return kept;
 }

@@ -9,6 +9,8 @@
  *   "p":{"g":3,"e":"…","t":"…","r":"run-id","b":"<externalUserStateChangeDateTime before the reset>",
  *        "s":"<externalUserState before the reset>"}
  *
+ * and, while guestops keeps the account disabled, `"x":"YYYY-MM-DD"` (the day it disabled it).
+ *
  * Emails are stored as a 16-hex-digit sha256 of the trimmed, lower-cased address: a directory
  * extension string holds at most 256 characters and two full addresses (applied + pending) may
  * not fit; guestops only ever needs equality, and a hash also keeps addresses out of a field many
@@ -48,6 +50,8 @@ export interface Marker {
   /** Short commit id of the guests/ revision that was applied, when known. */
   readonly commit?: string;
   readonly pending?: PendingIntent;
+  /** The day (YYYY-MM-DD) guestops disabled the account; cleared when it enables it again. */
+  readonly disabledOn?: string;
 }
 
 export type ParsedMarker =
@@ -129,6 +133,7 @@ export function parseMarker(raw: string | null | undefined): ParsedMarker {
     appliedAt: o['t'],
     ...(typeof o['c'] === 'string' ? { commit: o['c'] } : {}),
     ...(pending ? { pending } : {}),
+    ...(typeof o['x'] === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(o['x']) ? { disabledOn: o['x'] } : {}),
   };
   return { kind: 'ok', marker };
 }
@@ -142,6 +147,7 @@ export function formatMarker(m: Marker): string {
     // Bounded: externalUserState is one of a few short enum values (clipped defensively).
     if (p.beforeState !== undefined) (o['p'] as Record<string, unknown>)['s'] = p.beforeState === null ? null : p.beforeState.slice(0, 24);
   }
+  if (m.disabledOn !== undefined) o['x'] = m.disabledOn.slice(0, 10);
   const s = JSON.stringify(o);
   if (s.length > MARKER_MAX_LENGTH) {
     // Cannot happen with the bounded fields above; guard so a future field never silently truncates.

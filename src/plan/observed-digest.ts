@@ -28,6 +28,9 @@ export function observedDigest(user: ObservedUser | undefined): string {
           user.marker,
           // undefined (not looked up) and false differ on purpose: the lookup is part of what was read.
           user.hasDirectoryRole ?? null,
+          // Lifecycle fields only when read, so digests of plans without them stay as they were.
+          ...(user.accountEnabled === undefined || user.accountEnabled === null ? [] : [user.accountEnabled]),
+          ...(user.sponsors === undefined ? [] : [[...user.sponsors].map((s) => s.toLowerCase()).sort()]),
         ]);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

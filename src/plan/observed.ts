@@ -23,6 +23,11 @@ export interface ObservedUser {
    * (Graph refuses app-only resets of role holders); undefined when not looked up.
    */
   readonly hasDirectoryRole?: boolean;
+  /** `accountEnabled` (null when Graph returned none). */
+  readonly accountEnabled?: boolean | null;
+  readonly createdDateTime?: string | null;
+  /** Sponsor object ids; undefined when not read (no declared guest asked for sponsors). */
+  readonly sponsors?: readonly string[];
 }
 
 /** Who is calling Graph: Graph refuses some operations to app-only callers. */
@@ -40,4 +45,9 @@ export interface ObservedTenant {
    * lookups. Only read, never touched: they make the planner block an address conflict.
    */
   readonly addressHolders?: readonly ObservedUser[];
+  /**
+   * Each declared sponsor reference (lower-cased id or UPN) → the object id it names, or null when
+   * no such user exists. Only filled when some guest declares sponsors.
+   */
+  readonly sponsorRefs?: ReadonlyMap<string, string | null>;
 }

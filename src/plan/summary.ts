@@ -18,6 +18,7 @@ export function summarize(guests: readonly GuestPlan[], declared: number): PlanS
   let invites = 0;
   let markerRecords = 0;
   let blocked = 0;
+  const lifecycle = { disables: 0, enables: 0, sponsorUpdates: 0 };
   for (const g of guests) {
     if (g.blocked !== undefined) {
       blocked++;
@@ -27,9 +28,13 @@ export function summarize(guests: readonly GuestPlan[], declared: number): PlanS
       if (a.type === 'reset-redemption') resets++;
       else if (a.type === 'update-profile') profileUpdates++;
       else if (a.type === 'invite') invites++;
+      else if (a.type === 'disable') lifecycle.disables++;
+      else if (a.type === 'enable') lifecycle.enables++;
+      else if (a.type === 'update-sponsors') lifecycle.sponsorUpdates++;
     }
     if (g.actions.length > 0 && g.actions.every((a) => a.type === 'record-marker')) markerRecords++;
     if (isAdoption(g.actions)) adoptions++;
   }
-  return { resets, profileUpdates, adoptions, invites, markerRecords, blocked, unchanged: declared - guests.length };
+  const extra = Object.fromEntries(Object.entries(lifecycle).filter(([, n]) => n > 0));
+  return { resets, profileUpdates, adoptions, invites, markerRecords, blocked, unchanged: declared - guests.length, ...extra };
 }

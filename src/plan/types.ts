@@ -76,9 +76,51 @@ export interface InviteAction {
   /** The declared `otherMails`, when declared: apply sets it on the new user after the invitation. */
   readonly otherMails?: readonly string[];
   readonly invitation: InvitationSettings;
+  /** Object ids of the declared sponsors (Graph `invitedUserSponsors`), when declared. */
+  readonly sponsors?: readonly string[];
 }
 
-export type Action = UpdateProfileAction | ResetRedemptionAction | AdoptAction | RecordMarkerAction | InviteAction;
+/** Where the declaration that causes a lifecycle action sits (the `expires:`/`enabled:`/`sponsors:` key). */
+export interface DeclaredAt {
+  readonly file: string;
+  readonly line: number;
+}
+
+/** `PATCH accountEnabled: false`: the guest's access ended (or was declared off). guestops never deletes a user. */
+export interface DisableAction {
+  readonly type: 'disable';
+  readonly why: 'expired' | 'declared-disabled';
+  readonly reason: string;
+  /** The declared last day, when expiry is the cause. */
+  readonly expires?: string;
+  readonly graceDays?: number;
+  readonly declaredAt: DeclaredAt | null;
+}
+
+/** `PATCH accountEnabled: true`: an account guestops disabled is wanted again (or `enabled: true`). */
+export interface EnableAction {
+  readonly type: 'enable';
+  readonly why: 'declared-enabled' | 'no-longer-expired';
+  readonly reason: string;
+  /** The day guestops recorded disabling it, when it did. */
+  readonly disabledSince?: string;
+  readonly declaredAt: DeclaredAt | null;
+}
+
+/** Sponsors as a set: `POST …/sponsors/$ref` for each added, `DELETE …/sponsors/{id}/$ref` for each removed. */
+export interface UpdateSponsorsAction {
+  readonly type: 'update-sponsors';
+  readonly reason: string;
+  /** `ref` as declared (UPN or id), `id` the object id it names. */
+  readonly add: readonly { readonly ref: string; readonly id: string }[];
+  /** Object ids of sponsors to remove. */
+  readonly remove: readonly string[];
+  readonly declaredAt: DeclaredAt | null;
+}
+
+export type LifecycleAction = DisableAction | EnableAction | UpdateSponsorsAction;
+
+export type Action = UpdateProfileAction | ResetRedemptionAction | AdoptAction | RecordMarkerAction | InviteAction | LifecycleAction;
 export type ActionType = Action['type'];
 
 /** Stable codes for why a guest cannot be changed. */
@@ -98,7 +140,9 @@ export type BlockedCode =
   /** The sign-in would move to a consumer mail domain and the policy does not allow it. */
   | 'consumer-domain'
   /** The policy's `manage` scope does not cover this user. */
-  | 'outside-manage-scope';
+  | 'outside-manage-scope'
+  | 'sponsor-not-found'
+  | 'disabled-before-invite';
 
 export interface Blocked {
   readonly code: BlockedCode;
@@ -135,6 +179,10 @@ export interface PlanSummary {
   readonly markerRecords: number;
   readonly blocked: number;
   readonly unchanged: number;
+  /** Lifecycle counts, present only when not zero (older plans and consumers stay as they were). */
+  readonly disables?: number;
+  readonly enables?: number;
+  readonly sponsorUpdates?: number;
 }
 
 /** `from` is the user's current address (null when the tenant holds none). */

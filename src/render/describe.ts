@@ -4,6 +4,7 @@
  */
 import type { Action, BlockedCode, ResetReason } from '../plan/types.js';
 import type { InvitationSettings } from '../desired/types.js';
+import { lifecyclePhrase } from './describe-lifecycle.js';
 
 export const RESET_REASON: Readonly<Record<ResetReason, string>> = {
   'email-changed': 'the declared email differs from the one guestops last applied',
@@ -25,6 +26,8 @@ export const BLOCKED_TITLE: Readonly<Record<BlockedCode, string>> = {
   'domain-not-allowed': 'domain not allowed by the policy',
   'consumer-domain': 'consumer mail domain',
   'outside-manage-scope': 'outside the policy\'s manage scope',
+  'sponsor-not-found': 'sponsor not found',
+  'disabled-before-invite': 'disabled before it was invited',
 };
 
 export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {
@@ -33,6 +36,9 @@ export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {
   adopt: 'adopt',
   'record-marker': 'record marker',
   invite: 'invite',
+  disable: 'disable account',
+  enable: 'enable account',
+  'update-sponsors': 'update sponsors',
 };
 
 /** One line describing the invitation Graph will receive (reset or invite). */
@@ -55,6 +61,10 @@ export function actionPhrase(a: Action): string {
       return `reset redemption (${a.reason.replace(/-/g, ' ')})`;
     case 'update-profile':
       return `update ${[a.mail ? 'mail' : null, a.otherMails ? 'otherMails' : null].filter((x) => x !== null).join(' + ')}`;
+    case 'disable':
+    case 'enable':
+    case 'update-sponsors':
+      return lifecyclePhrase(a);
     default:
       return ACTION_TITLE[a.type];
   }

@@ -10,6 +10,20 @@ import { profileDiff } from './unified-diff.js';
 import { summaryLine } from './text.js';
 import { renderRisksMarkdown } from './risks-markdown.js';
 import { limitSentence } from './limits-text.js';
+import { describeLifecycle } from './describe-lifecycle.js';
+
+/** Disabling is as consequential as a reset: the reviewer sees every account that goes off, up front. */
+function disableWarning(plan: Plan): string[] {
+  const off = plan.guests.filter((g) => g.blocked === undefined && g.actions.some((a) => a.type === 'disable'));
+  if (off.length === 0) return [];
+  const lines = ['> [!WARNING]', `> **${off.length} guest account${off.length === 1 ? '' : 's'} will be disabled** (they can no longer sign in; nothing is deleted):`];
+  for (const g of off.slice(0, 50)) {
+    const a = g.actions.find((x) => x.type === 'disable')!;
+    lines.push(`> - ${codeSpan(g.email, true)}: ${escapeHtml(describeLifecycle(a as Extract<typeof a, { type: 'disable' }>).title)}`);
+  }
+  if (off.length > 50) lines.push(`> - and ${off.length - 50} more`);
+  return [...lines, ''];
+}
 
 /** GitHub's limit for an issue or PR comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -49,6 +63,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     head.push(...(l.exceeded ? ['> [!WARNING]', `> **${escapeHtml(limitSentence(l))}**`] : [`_${escapeHtml(limitSentence(l))}_`]), '');
   }
   if (plan.caller.kind === 'app') head.push('_Planned for an app-only caller: guests holding a directory role cannot be reset._', '');
+  head.push(...disableWarning(plan));
 
   const out = new Budget(max);
   out.add(head);
@@ -123,6 +138,12 @@ function actionDetails(a: Action): string[] {
         ...(a.otherMails ? [`  otherMails: ${a.otherMails.map((m) => codeSpan(m)).join(', ') || '(none)'}`] : []),
         `  Invitation: ${codeSpan(describeInvitation(a.invitation))}.`,
       ];
+    case 'disable':
+    case 'enable':
+    case 'update-sponsors': {
+      const w = describeLifecycle(a);
+      return [`- **${escapeHtml(w.title.slice(0, 1).toUpperCase() + w.title.slice(1))}**`, ...w.details.map((d) => `  ${codeSpan(d)}`)];
+    }
   }
 }
 

@@ -7,12 +7,13 @@
  */
 import { GuestopsError } from '../errors.js';
 import type { SavedPlan } from './json.js';
+import { checkLifecycleAction } from './saved-lifecycle-parse.js';
 
 const SUPPORTED_VERSION = 1;
 
 type Obj = Record<string, unknown>;
 
-class Checker {
+export class Checker {
   fail(path: string, expected: string, got: unknown): never {
     const shown = got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 80) ?? String(got);
     throw new GuestopsError('plan-file-invalid', `saved plan: ${path}: expected ${expected}, got ${shown}`, { path });
@@ -50,11 +51,12 @@ class Checker {
   }
 }
 
-const ACTION_TYPES = ['update-profile', 'reset-redemption', 'adopt', 'record-marker', 'invite'] as const;
+const ACTION_TYPES = ['update-profile', 'reset-redemption', 'adopt', 'record-marker', 'invite', 'disable', 'enable', 'update-sponsors'] as const;
 const RESET_REASONS = ['email-changed', 'generation-bumped', 'adopted-with-new-email', 'interrupted-before-reset'] as const;
 const BLOCKED_CODES = [
   'not-found', 'not-a-guest', 'role-holder-app-only', 'generation-decreased', 'intent-held', 'marker-unreadable', 'identity-mismatch', 'email-in-use',
   'domain-change-unacknowledged', 'domain-not-allowed', 'consumer-domain', 'outside-manage-scope',
+  'sponsor-not-found', 'disabled-before-invite',
 ] as const;
 
 function checkInvitation(c: Checker, v: unknown, path: string): void {
@@ -109,7 +111,13 @@ function checkAction(c: Checker, v: unknown, path: string): void {
       c.str(a['email'], `${path}.email`);
       c.count(a['generation'], `${path}.generation`);
       if (a['otherMails'] !== undefined) c.strings(a['otherMails'], `${path}.otherMails`);
+      if (a['sponsors'] !== undefined) c.strings(a['sponsors'], `${path}.sponsors`);
       checkInvitation(c, a['invitation'], `${path}.invitation`);
+      return;
+    case 'disable':
+    case 'enable':
+    case 'update-sponsors':
+      checkLifecycleAction(c, a, path);
       return;
   }
 }

@@ -9,6 +9,7 @@ import { profileChangeLines } from './unified-diff.js';
 import { renderRisksText } from './risks-text.js';
 import { escapeUntrusted } from './untrusted.js';
 import { limitSentence } from './limits-text.js';
+import { describeLifecycle, lifecycleCounts } from './describe-lifecycle.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -82,6 +83,7 @@ function renderGuest(g: GuestPlan, p: Palette): string[] {
 function guestSymbol(actions: readonly Action[], p: Palette): string {
   const types = new Set(actions.map((a) => a.type));
   if (types.has('reset-redemption')) return p.red('-/+');
+  if (types.has('disable')) return p.red('-');
   if (types.has('invite')) return p.green('+');
   if (types.has('update-profile')) return p.yellow('~');
   if (types.has('adopt')) return p.green('+');
@@ -118,6 +120,13 @@ function renderAction(a: Action, p: Palette): string[] {
         ...(a.otherMails ? [detail(`otherMails: ${a.otherMails.map(sanitize).join(', ') || '(none)'}`)] : []),
         detail(`invitation: ${sanitize(describeInvitation(a.invitation))}`),
       ];
+    case 'disable':
+    case 'enable':
+    case 'update-sponsors': {
+      const w = describeLifecycle(a);
+      const paint = w.symbol === '-' ? p.red : w.symbol === '+' ? p.green : p.yellow;
+      return [`${INDENT}${paint(w.symbol)} ${sanitize(w.title)}`, ...w.details.map((d) => detail(sanitize(d)))];
+    }
   }
 }
 
@@ -133,5 +142,5 @@ export function summaryLine(plan: Plan, p: Palette = PLAIN): string {
   const s = plan.summary;
   const records = s.markerRecords > 0 ? `, ${s.markerRecords} marker record${s.markerRecords === 1 ? '' : 's'}` : '';
   const blocked = s.blocked > 0 ? p.red(`${s.blocked} blocked`) : `${s.blocked} blocked`;
-  return `${p.bold('Plan:')} ${s.resets} to reset, ${s.profileUpdates} profile update${s.profileUpdates === 1 ? '' : 's'}, ${s.adoptions} to adopt, ${s.invites} to invite${records}, ${blocked}, ${s.unchanged} unchanged.`;
+  return `${p.bold('Plan:')} ${s.resets} to reset, ${s.profileUpdates} profile update${s.profileUpdates === 1 ? '' : 's'}, ${s.adoptions} to adopt, ${s.invites} to invite${lifecycleCounts(s)}${records}, ${blocked}, ${s.unchanged} unchanged.`;
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 test('the demo guests validate: exit 0 and a one-line count', async () => {
   const r = await runCli(['validate']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, '3 files, 5 guests: valid\n');
+  assert.equal(r.stdout, '4 files, 7 guests: valid\n');
   assert.equal(r.stderr, '');
 });
 
@@ -28,7 +28,7 @@ test('an unknown key is an error at that key, with a suggestion, and exit 1', as
   assert.equal(r.stdout, '');
   assert.equal(
     r.stderr,
-    'unknown-key/guests.yaml:4:5: error schema-unknown-key: unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange)\n' +
+    'unknown-key/guests.yaml:4:5: error schema-unknown-key: unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange, sponsors, expires, enabled)\n' +
       '1 error: not valid\n',
   );
 });
@@ -51,7 +51,7 @@ test('under GitHub Actions each problem is also an annotation on its file and li
   assert.equal(r.code, 1);
   assert.equal(
     r.stdout,
-    '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange)\n',
+    '::error title=schema-unknown-key,file=unknown-key/guests.yaml,line=4,col=5::unknown key "otherMail" in a guest; did you mean "otherMails"? (allowed: id, upn, email, otherMails, generation, invitation, acknowledgeDomainChange, sponsors, expires, enabled)\n',
   );
   assert.match(r.stderr, /^unknown-key\/guests\.yaml:4:5: error schema-unknown-key: /);
 });

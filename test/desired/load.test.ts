@@ -134,7 +134,7 @@ test('the same guest or email declared in two files is reported at the second, n
 
 test('the demo guests/ validate and match the demo tenant seed', async () => {
   const state = await loadOk('guests', repoRoot);
-  assert.equal(state.files.length, 3);
+  assert.equal(state.files.length, 4);
   const tenant = JSON.parse(readFileSync(join(repoRoot, 'src', 'emulator', 'demo', 'tenant.json'), 'utf8')) as {
     users: { id: string; userPrincipalName: string; userType: string }[];
   };

@@ -47,7 +47,7 @@ test('the guest fields of the schema are the fields of DesiredGuest', () => {
   const defs = guestsSchema()['$defs'] as Record<string, SchemaNode>;
   const guest = Object.keys(defs['guest']!['properties'] as object);
   // GuestFieldLocations in src/desired/types.ts lists these same keys.
-  assert.deepEqual(guest, ['id', 'upn', 'email', 'otherMails', 'generation', 'invitation', 'acknowledgeDomainChange']);
+  assert.deepEqual(guest, ['id', 'upn', 'email', 'otherMails', 'generation', 'invitation', 'acknowledgeDomainChange', 'sponsors', 'expires', 'enabled']);
   const invitation = Object.keys(defs['invitation']!['properties'] as object);
   assert.deepEqual(invitation, ['redirectUrl', 'sendMessage', 'messageLanguage', 'ccRecipients', 'customizedMessageBody']);
 });

@@ -64,7 +64,7 @@ test('guestops plan in a pull-request job: summary, outputs, annotations, one co
 
     const notices = workflowCommands(r.stdout).filter((c) => c.command === 'notice');
     const at = notices.map((n) => `${n.properties['file']}:${n.properties['line']}`).sort();
-    assert.deepEqual(at, ['guests/fabrikam.yaml:13', 'guests/partners/tailspin.yml:10', 'guests/partners/tailspin.yml:13', 'guests/partners/woodgrove.yaml:6']);
+    assert.deepEqual(at, ['guests/fabrikam.yaml:13', 'guests/fabrikam.yaml:18', 'guests/partners/tailspin.yml:10', 'guests/partners/tailspin.yml:13', 'guests/partners/tailspin.yml:16', 'guests/partners/woodgrove.yaml:6']);
     assert.match(notices.find((n) => n.properties['line'] === '13' && n.properties['file'] === 'guests/fabrikam.yaml')!.message, /reset redemption \(email-changed\)/);
 
     let comments = api.comments('contoso', 'guests', 21);

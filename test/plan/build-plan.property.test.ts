@@ -15,10 +15,18 @@ import { buildPlan, DEFAULT_LEASE_SECONDS, type PlanOptions } from '../../src/pl
 import type { DesiredGuest, DesiredState } from '../../src/desired/types.js';
 import type { ObservedTenant, ObservedUser } from '../../src/plan/observed.js';
 import type { Plan } from '../../src/plan/types.js';
-import { emailHash, formatMarker } from '../../src/plan/marker.js';
+import { emailHash, formatMarker, parseMarker } from '../../src/plan/marker.js';
 import { desired, guest } from './builders.js';
 
 const NOW = new Date('2026-05-01T12:10:00.000Z');
+const SPONSOR_1 = 'eeeeeeee-0000-4000-8000-000000000001';
+const SPONSOR_2 = 'eeeeeeee-0000-4000-8000-000000000002';
+const SPONSOR_3 = 'eeeeeeee-0000-4000-8000-000000000003';
+/** Declared references: ids, a UPN naming SPONSOR_2, and one that names nobody. */
+const SPONSOR_REFS = [SPONSOR_1, SPONSOR_2, 'erin@contoso.onmicrosoft.com', 'nobody@contoso.onmicrosoft.com'];
+const SPONSOR_LOOKUP: ReadonlyMap<string, string | null> = new Map([
+  [SPONSOR_1, SPONSOR_1], [SPONSOR_2, SPONSOR_2], ['erin@contoso.onmicrosoft.com', SPONSOR_2], ['nobody@contoso.onmicrosoft.com', null],
+]);
 const CHANGE_TIMES = ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z', null] as const;
 
 const slotId = (i: number) => `aaaaaaaa-0000-4000-8000-00000000000${i}`;
@@ -86,6 +94,10 @@ const guestArb = (i: number) =>
     email: address(i),
     otherMails: fc.option(fc.subarray([0, 1, 2]).chain((ks) => fc.tuple(...ks.map((k) => fc.boolean().map((u) => poolEmail(i, k, u))))), { nil: undefined }),
     generation: fc.integer({ min: 0, max: 3 }),
+    // lifecycle: an expiry before, on or after NOW's day; an explicit state; a sponsor set
+    expires: fc.option(fc.constantFrom('2026-04-30', '2026-05-01', '2026-06-30'), { nil: undefined }),
+    enabled: fc.option(fc.boolean(), { nil: undefined }),
+    sponsors: fc.option(fc.subarray(SPONSOR_REFS), { nil: undefined }),
     // the guest's own user in the tenant
     user: fc.option(
       fc.record({
@@ -95,6 +107,8 @@ const guestArb = (i: number) =>
         changeTime: fc.constantFrom(...CHANGE_TIMES),
         marker: markerArb(i),
         hasDirectoryRole: fc.constantFrom(true, false, undefined),
+        accountEnabled: fc.constantFrom(true, true, false),
+        sponsors: fc.subarray([SPONSOR_1, SPONSOR_2, SPONSOR_3]),
       }),
       { nil: undefined, freq: 4 },
     ),
@@ -117,6 +131,9 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         email: g.email,
         ...(g.otherMails !== undefined ? { otherMails: g.otherMails } : {}),
         generation: g.generation,
+        ...(g.expires !== undefined ? { expires: g.expires } : {}),
+        ...(g.enabled !== undefined ? { enabled: g.enabled } : {}),
+        ...(g.sponsors !== undefined ? { sponsors: g.sponsors } : {}),
         line: i + 1,
       });
       guests.push(declared);
@@ -135,6 +152,8 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
           externalUserStateChangeDateTime: u.changeTime,
           marker: raw,
           ...(u.hasDirectoryRole !== undefined ? { hasDirectoryRole: u.hasDirectoryRole } : {}),
+          accountEnabled: u.accountEnabled,
+          sponsors: u.sponsors,
         });
       }
       if (g.stranger) {
@@ -152,7 +171,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         });
       }
     });
-    return { desired: desired(...guests), observed: { caller: { kind: caller }, users } };
+    return { desired: desired(...guests), observed: { caller: { kind: caller }, users, sponsorRefs: SPONSOR_LOOKUP } };
   });
 
 /**
@@ -182,6 +201,9 @@ function applyEffects(plan: Plan, observed: ObservedTenant): ObservedTenant {
           externalUserState: 'PendingAcceptance',
           externalUserStateChangeDateTime: tick(),
           marker: formatMarker({ generation: a.generation, emailHash: emailHash(a.email), appliedAt: '2027-01-01T00:00:00.000Z' }),
+          accountEnabled: true,
+          // Graph sets invitedUserSponsors on the new user.
+          sponsors: [...(a.sponsors ?? [])],
         });
         continue;
       }
@@ -206,10 +228,34 @@ function applyEffects(plan: Plan, observed: ObservedTenant): ObservedTenant {
         case 'record-marker':
           users[i] = { ...u, marker: record(a.generation, a.emailHash) };
           break;
+        case 'update-sponsors': {
+          const removed = new Set(a.remove.map((x) => x.toLowerCase()));
+          const kept = (u.sponsors ?? []).filter((x) => !removed.has(x.toLowerCase()));
+          users[i] = { ...u, sponsors: [...kept, ...a.add.map((x) => x.id)] };
+          break;
+        }
+        case 'disable':
+        case 'enable':
+          assert.equal(u.userType, 'Guest', 'never change the account of a member');
+          if (plan.caller.kind === 'app') assert.notEqual(u.hasDirectoryRole, true, 'Graph refuses app-only accountEnabled changes of role holders');
+          break;
       }
     }
+    // The account state and its marker record are written together, after the other effects (as
+    // the executor folds them into the same PATCH as the marker).
+    const account = g.actions.find((a) => a.type === 'disable' || a.type === 'enable');
+    const i = users.findIndex((u) => u.id === g.id);
+    if (account && i >= 0) {
+      const u = users[i]!;
+      const parsed = parseMarker(u.marker);
+      assert.equal(parsed.kind, 'ok', 'the account change is recorded on a marker');
+      if (parsed.kind !== 'ok') continue;
+      const { disabledOn: _old, ...rest } = parsed.marker;
+      const m = account.type === 'disable' ? { ...rest, disabledOn: '2026-05-01' } : rest;
+      users[i] = { ...u, accountEnabled: account.type === 'enable', marker: formatMarker(m) };
+    }
   }
-  return { caller: observed.caller, users };
+  return { caller: observed.caller, users, ...(observed.sponsorRefs ? { sponsorRefs: observed.sponsorRefs } : {}) };
 }
 
 const OPTIONS: PlanOptions = { now: NOW, leaseSeconds: DEFAULT_LEASE_SECONDS, runId: 'run-b' };

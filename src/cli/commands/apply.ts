@@ -23,6 +23,7 @@ import { renderText } from '../../render/text.js';
 import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
 import { applyPlan, DEFAULT_CONCURRENCY } from '../../apply/apply-plan.js';
 import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/preflight.js';
+import { checkMaxDisables, DEFAULT_MAX_DISABLES } from '../../apply/disable-cap.js';
 import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
@@ -44,6 +45,7 @@ Options:
                        guests/ or the tenant changed since (the YAML is still read from --dir)
   --max-resets N       refuse, before any write, a plan resetting more than N guests (default: the
                        limit the --plan was reviewed with, else env GUESTOPS_MAX_RESETS, else ${DEFAULT_MAX_RESETS})
+  --max-disables N     refuse, before any write, a plan disabling more than N guests (default ${DEFAULT_MAX_DISABLES})
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
   --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
   --auto-approve       do not ask for 'yes' at an interactive terminal (CI never asks: no TTY, or
@@ -76,6 +78,7 @@ export const command: Command = {
       dir: { type: 'string', default: 'guests' },
       plan: { type: 'string' },
       'max-resets': { type: 'string' },
+      'max-disables': { type: 'string' },
       report: { type: 'string' },
       concurrency: { type: 'string' },
       'run-id': { type: 'string' },
@@ -85,6 +88,7 @@ export const command: Command = {
       ...CONNECTION_OPTIONS,
     });
     const maxResetsFlag = o['max-resets'] === undefined ? undefined : positiveInt('apply', 'max-resets', o['max-resets'], 0, 0);
+    const maxDisables = positiveInt('apply', 'max-disables', o['max-disables'], DEFAULT_MAX_DISABLES, 0);
     const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
 
     if (o.report !== undefined) await checkWritableFile('--report', o.report);
@@ -126,6 +130,7 @@ export const command: Command = {
       writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       checkMaxResets(plan, maxResets);
       checkEmailChangeCap(plan);
+      checkMaxDisables(plan, maxDisables);
       toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       // A saved plan was reviewed already (terraform does not ask for one either).
       if (toStart > 0 && !o['auto-approve'] && !saved && atInteractiveTerminal()) {

@@ -1,0 +1,82 @@
+/**
+ * `guestops status`: where every declared guest stands (redemption, account, sponsors, expiry,
+ * last sign-in when permitted). Reads only: the bulk guest list (with sponsors expanded), the
+ * sponsor look-ups, and — when the identity may — one list of sign-in activity.
+ */
+import type { Command } from '../command.js';
+import { oneOf, parseCommandArgs } from '../args.js';
+import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
+import { loadOrReport } from '../desired-input.js';
+import { observeTenant } from '../../graph/observe.js';
+import { readSignIns } from '../../graph/sign-in-activity.js';
+import { buildStatus } from '../../status/report.js';
+import { parseDays } from '../../status/durations.js';
+import { renderStatusText } from '../../render/status-text.js';
+import { renderStatusMarkdown } from '../../render/status-markdown.js';
+import { GuestopsError } from '../../errors.js';
+
+const usage = `guestops status: where each declared guest stands. Never writes.
+
+Usage: guestops status [--dir guests] [--format text|markdown|json]
+                       [--pending-over 14d] [--expiring-within 30d] [--inactive-over 90d]
+
+For every guest in guests/: redemption state and since when (externalUserState), what guestops
+last recorded on it, whether the account is enabled, its sponsors, its expiry, and its last
+successful sign-in when the identity may read it (AuditLog.Read.All in a Microsoft Entra ID P1
+tenant; otherwise it says so once). A guest still pending acceptance is shown with the one-line
+change that sends it a fresh invitation (a generation bump).
+
+Options:
+  --dir DIR                folder of guest YAML files (default: guests)
+  --format FORMAT          text (default), markdown (for a job summary) or json
+  --pending-over Nd        only guests awaiting redemption for at least N days
+  --expiring-within Nd     only guests whose access ends within N days (or has ended)
+  --inactive-over Nd       only guests without a successful sign-in for N days (needs sign-in activity)
+${CONNECTION_USAGE}
+
+Exit codes: 0 report printed (whatever it lists), 1 invalid guests/, bad options or a Graph error.
+
+Examples:
+  guestops status --emulator
+  guestops status --pending-over 14d --format markdown >> "$GITHUB_STEP_SUMMARY"
+`;
+
+export const command: Command = {
+  summary: 'Show where each declared guest stands (redemption, account, sponsors, expiry)',
+  usage,
+  async run(args) {
+    const o = parseCommandArgs('status', normalizeOptionalEmulator(args), {
+      dir: { type: 'string', default: 'guests' },
+      format: { type: 'string' },
+      'pending-over': { type: 'string' },
+      'expiring-within': { type: 'string' },
+      'inactive-over': { type: 'string' },
+      ...CONNECTION_OPTIONS,
+    });
+    const format = oneOf('status', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
+    const pendingOverDays = parseDays('pending-over', o['pending-over']);
+    const expiringWithinDays = parseDays('expiring-within', o['expiring-within']);
+    const inactiveOverDays = parseDays('inactive-over', o['inactive-over']);
+    const desired = await loadOrReport(o.dir!);
+    if (!desired) return 1;
+    const conn = await connect(o);
+    try {
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, withSponsors: true });
+      const signIns = await readSignIns(conn.graph);
+      if (inactiveOverDays !== undefined && !signIns.available) {
+        throw new GuestopsError('sign-in-activity-unavailable', `--inactive-over needs sign-in activity, which this identity cannot read: ${signIns.reason}`);
+      }
+      const report = buildStatus(desired, observed, signIns, new Date(), {
+        ...(pendingOverDays !== undefined ? { pendingOverDays } : {}),
+        ...(expiringWithinDays !== undefined ? { expiringWithinDays } : {}),
+        ...(inactiveOverDays !== undefined ? { inactiveOverDays } : {}),
+      });
+      if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else if (format === 'markdown') process.stdout.write(renderStatusMarkdown(report));
+      else process.stdout.write(renderStatusText(report));
+      return 0;
+    } finally {
+      await conn.close();
+    }
+  },
+};

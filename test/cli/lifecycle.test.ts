@@ -1,0 +1,171 @@
+/**
+ * The guest lifecycle end to end through the CLI against the emulator: expiry → disable, extend →
+ * enable, enabled: false, sponsors as a set, a missing sponsor blocked, located errors for bad
+ * values, and plan after apply empty. Judged from the emulator's state and request log.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withEmulator } from '../helpers/emulator.js';
+import { runCli } from '../helpers/cli.js';
+import { BOB, ERIN, guestops, isWrite, markerOf, topLevel, userOf, workdir } from '../apply/support.js';
+
+const HENRY = '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6ab0';
+
+interface JsonPlan {
+  summary: Record<string, number>;
+  guests: { id: string | null; file: string; line: number; actions: Record<string, unknown>[]; blocked?: { code: string; reason: string } }[];
+}
+
+function files(henry: string, bob = 'sponsors: [erin@contoso.onmicrosoft.com]'): Record<string, string> {
+  return {
+    'guests/people.yaml': `guests:
+  - id: ${HENRY}
+    email: henry.park@tailspin.example
+${henry}
+  - upn: bob.smith_litware.example#EXT#@contoso.onmicrosoft.com
+    email: bob.smith@litware.example
+    ${bob}
+`,
+  };
+}
+
+test('lifecycle loop: expired → disable (date and file:line) and sponsor added; plan after apply is empty; extending re-enables', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir(files('    expires: 2026-06-30'));
+    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    assert.equal(p.code, 0, p.stderr);
+    const plan = JSON.parse(p.stdout) as JsonPlan;
+    const henry = plan.guests.find((g) => g.id === HENRY)!;
+    assert.deepEqual(henry.actions, [{ type: 'disable', why: 'expired', reason: 'access expired on 2026-06-30', expires: '2026-06-30', declaredAt: { file: 'guests/people.yaml', line: 4 } }]);
+    const bob = plan.guests.find((g) => g.id === BOB)!;
+    assert.deepEqual(bob.actions.map((a) => a['type']), ['update-sponsors']);
+    assert.deepEqual(bob.actions[0]!['add'], [{ ref: 'erin@contoso.onmicrosoft.com', id: ERIN }]);
+    assert.equal(plan.summary['disables'], 1);
+    assert.equal(plan.summary['sponsorUpdates'], 1);
+    const text = await guestops(emu, ['plan'], { cwd });
+    assert.match(text.stdout, /- disable account: access expired on 2026-06-30 \(guests\/people\.yaml:4\)/);
+    assert.match(text.stdout, /\+ sponsor erin@contoso\.onmicrosoft\.com \(e1f2a3b4/);
+    assert.match(text.stdout, /1 to disable, 1 sponsor update/);
+    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
+    assert.match(md.stdout, /> \*\*1 guest account will be disabled\*\*/);
+    assert.deepEqual((await emu.requests()).filter(isWrite), [], 'plan never writes');
+
+    const a = await guestops(emu, ['apply'], { cwd });
+    assert.equal(a.code, 0, a.stderr);
+    const state = await emu.state();
+    assert.equal(userOf(state, HENRY)['accountEnabled'], false);
+    assert.match(String(markerOf(state, HENRY) && (userOf(state, HENRY)['extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState'])), /"x":"\d{4}-\d{2}-\d{2}"/);
+    assert.deepEqual(userOf(state, BOB)['sponsors'], [ERIN]);
+    const writes = (await emu.requests()).filter(isWrite).map((e) => `${e.method} ${e.path}`);
+    assert.deepEqual(writes.sort(), [`PATCH /v1.0/users/${HENRY}`, `POST /v1.0/users/${BOB}/sponsors/$ref`].sort());
+
+    const again = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /No changes/);
+
+    writeFileSync(join(cwd, 'guests/people.yaml'), files('    expires: 2099-12-31')['guests/people.yaml']!);
+    const extended = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd })).stdout) as JsonPlan;
+    const enable = extended.guests.find((g) => g.id === HENRY)!.actions[0]!;
+    assert.equal(enable['type'], 'enable');
+    assert.match(String(enable['disabledSince']), /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    const after = await emu.state();
+    assert.equal(userOf(after, HENRY)['accountEnabled'], true);
+    assert.doesNotMatch(String(userOf(after, HENRY)['extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState']), /"x"/);
+    assert.equal((await guestops(emu, ['plan', '--detailed-exitcode'], { cwd })).code, 0);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('enabled: false disables; an account disabled outside guestops is not re-enabled by omission', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir(files('    enabled: false', 'generation: 0'));
+    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    assert.equal(userOf(await emu.state(), HENRY)['accountEnabled'], false);
+    // Someone disables Bob in the portal: guestops, with nothing declared, leaves it.
+    const patch = await fetch(`${emu.url}/v1.0/users/${BOB}`, { method: 'PATCH', headers: { authorization: 'Bearer demo-apply', 'content-type': 'application/json' }, body: '{"accountEnabled":false}' });
+    assert.equal(patch.status, 204);
+    const p = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    assert.equal(p.code, 0, p.stdout);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a sponsor that does not exist blocks the guest with the line; disabling a member is blocked; nothing is written', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir({
+      'guests/a.yaml': `guests:
+  - id: ${HENRY}
+    email: henry.park@tailspin.example
+    sponsors: [nobody@contoso.onmicrosoft.com]
+    enabled: false
+  - id: ${ERIN}
+    email: erin@contoso.example
+    enabled: false
+`,
+    });
+    const r = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    assert.equal(r.code, 1);
+    const plan = JSON.parse(r.stdout) as JsonPlan;
+    const henry = plan.guests.find((g) => g.id === HENRY)!;
+    assert.equal(henry.blocked?.code, 'sponsor-not-found');
+    assert.match(henry.blocked!.reason, /sponsor nobody@contoso\.onmicrosoft\.com \(guests\/a\.yaml:4\) is not a user in the tenant/);
+    assert.equal(plan.guests.find((g) => g.id === ERIN)!.blocked?.code, 'not-a-guest');
+    const a = await guestops(emu, ['apply'], { cwd });
+    assert.equal(a.code, 1);
+    assert.deepEqual((await emu.requests()).filter(isWrite), []);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('bad lifecycle values are one located error each, before any request', async () => {
+  const cwd = workdir({
+    'guests/bad.yaml': `defaults:
+  gracePeriod: 2w
+  sponsors: [erin@contoso.onmicrosoft.com, ERIN@contoso.onmicrosoft.com]
+guests:
+  - email: a@partner.example
+    expires: 2026-02-30
+  - email: b@partner.example
+    expires: tomorrow
+    sponsors: ["not a sponsor"]
+    enabled: "no"
+`,
+  });
+  const r = await runCli(['validate'], { cwd });
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.deepEqual(lines.slice(0, -1), [
+    'guests/bad.yaml:2:16: error invalid-grace-period: gracePeriod "2w" is not a number of days such as 14d',
+    'guests/bad.yaml:3:44: error duplicate-sponsor: defaults.sponsors[1] "ERIN@contoso.onmicrosoft.com" repeats a sponsor already listed at line 3, column 14',
+    'guests/bad.yaml:6:14: error invalid-expires: expires "2026-02-30" is not a day of the calendar',
+    'guests/bad.yaml:8:14: error invalid-expires: expires "tomorrow" is not a date YYYY-MM-DD (e.g. 2026-06-30)',
+    'guests/bad.yaml:9:16: error invalid-sponsor: guests[1].sponsors[0] "not a sponsor" is neither an object id (GUID) nor a user principal name (e.g. erin@contoso.onmicrosoft.com)',
+    'guests/bad.yaml:10:14: error schema-type: guests[1].enabled must be true or false, not the string "no"',
+  ]);
+  assert.equal(lines.at(-1), '6 errors: not valid');
+});
+
+test('observing sponsors costs the list pages, one $batch of sponsor look-ups, nothing per guest', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir(files('    expires: 2026-06-30'));
+    assert.equal((await guestops(emu, ['plan'], { cwd })).code, 0);
+    const log = topLevel(await emu.requests());
+    const lists = log.filter((e) => e.method === 'GET' && e.path === '/v1.0/users');
+    assert.equal(lists.length, 1, 'one guest list page (with $expand=sponsors)');
+    assert.match(decodeURIComponent(lists[0]!.query), /\$expand=sponsors\(\$select=id\)/);
+    assert.equal(log.filter((e) => e.path === '/v1.0/$batch').length, 1, 'the sponsor reference look-ups');
+    assert.ok(log.length <= 5, `requests: ${log.map((e) => `${e.method} ${e.path}`).join(', ')}`);
+  } finally {
+    await emu.close();
+  }
+});
