@@ -1,9 +1,13 @@
 /**
  * Reads what a snapshot holds, through src/graph only and with reads only:
  *   GET /me (tells delegated from app-only, and who the admin is), the marker property,
- *   the guests in pages of 999, targeted reads of declared users that are not guests (so a plan
- *   that blocks a declared member blocks it in the rehearsal too), and the directory role
- *   assignments (app-only resets of role holders are refused by Graph).
+ *   the guests with their sponsors expanded (Graph pages a list with $expand by 100, and shows
+ *   at most 20 sponsors of each: a guest showing 20 is read in full, observe-lifecycle.ts),
+ *   targeted reads of declared users that are not guests (so a plan that blocks a declared
+ *   member blocks it in the rehearsal too), the sponsors themselves (the seed refuses a sponsor
+ *   that is not one of its users; a plan resolves declared sponsors against them), 20 per
+ *   `$batch`, and the directory role assignments (app-only resets of role holders are refused
+ *   by Graph).
  */
 import type { DesiredState } from '../desired/types.js';
 import { isGuestopsError } from '../errors.js';
@@ -13,6 +17,9 @@ import { listGuests, type GuestPageProgress } from '../graph/guest-listing.js';
 import { USER_FIELDS, detectCaller, userSelect } from '../graph/observe.js';
 import { findUsersByMail, getUser } from '../graph/users.js';
 import { listAll } from '../graph/paging.js';
+import { batchGet } from '../graph/batch.js';
+import { SPONSOR_EXPAND, completeSponsors, sponsorIdsOf } from '../graph/observe-lifecycle.js';
+import { userSegment } from '../graph/odata.js';
 import { withQuery } from '../graph/odata.js';
 import { markerPropertyIfAny } from './marker-lookup.js';
 import type { SnapshotInput, SnapshotRoleAssignment } from './snapshot-seed.js';
@@ -30,7 +37,8 @@ export async function readSnapshot(graph: Graph, options: ReadSnapshotOptions): 
   const caller = await detectCaller(graph);
   const marker = await markerPropertyIfAny(graph, options.markerProperty);
   const select = marker ? userSelect(marker).split(',') : [...USER_FIELDS];
-  const listed = await listGuests(graph, { select, ...(options.onPage ? { onPage: options.onPage } : {}) });
+  const listed = await listGuests(graph, { select, expand: SPONSOR_EXPAND, ...(options.onPage ? { onPage: options.onPage } : {}) });
+  await completeSponsors(graph, listed.users);
   const users = [...listed.users];
 
   const ids = new Set<string>();
@@ -58,6 +66,21 @@ export async function readSnapshot(graph: Graph, options: ReadSnapshotOptions): 
         remember(u);
       }
     }
+  }
+
+  // Sponsors that are not in the snapshot yet (members, mostly): read once each.
+  const missing = [...new Set(users.flatMap((u) => sponsorIdsOf(u) ?? []).map((id) => id.toLowerCase()))].filter((id) => !ids.has(id));
+  if (missing.length > 0) {
+    const results = await batchGet(graph, missing.map((id) => ({ url: withQuery(`/users/${userSegment(id)}`, { $select: select.join(',') }) })));
+    results.forEach((r, i) => {
+      const body = r.body as Record<string, unknown> | null;
+      if (r.status >= 200 && r.status < 300 && body && typeof body['id'] === 'string') {
+        users.push(body);
+        remember(body);
+      } else {
+        options.onWarning?.(`sponsor ${missing[i]} is not a user guestops can read (a group, or deleted: Graph answered ${r.status}); the snapshot leaves it out of its guests' sponsors`);
+      }
+    });
   }
 
   let me: Record<string, unknown> | null = null;

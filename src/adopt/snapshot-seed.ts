@@ -2,12 +2,14 @@
  * A tenant snapshot in the emulator's seed format (src/emulator/seed.ts, validated there on
  * load): the users planning reads, their state markers, the directory role assignments of those
  * users, the app registration holding the marker's directory extension, and fake tokens.
- * Pure: the reading is done by read-snapshot.ts. Only what planning reads is kept: no group
- * memberships, no sign-in data, no identities; a rehearsal plan needs none of them.
+ * Pure: the reading is done by read-snapshot.ts. Only what planning reads is kept (with the
+ * lifecycle fields accountEnabled, createdDateTime and sponsors, as object ids of other seed
+ * users): no group memberships, no sign-in data, no identities; a rehearsal plan needs none.
  */
 import { createHash } from 'node:crypto';
 import type { MarkerProperty } from '../graph/marker-property.js';
 import { USER_FIELDS } from '../graph/observe.js';
+import { sponsorIdsOf } from '../graph/observe-lifecycle.js';
 import { rehearsalTokens, type SnapshotToken } from './snapshot-tokens.js';
 
 /** Placeholder tenant id: Graph tells it only in token claims, and the emulator only echoes it. */
@@ -70,8 +72,11 @@ function appObjectId(appId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The user as the emulator stores it: guestops' fields, plus the marker only when set. */
-export function seedUser(raw: Record<string, unknown>, marker: MarkerProperty | null): Record<string, unknown> {
+/**
+ * The user as the emulator stores it: guestops' fields, the marker only when set, and the
+ * sponsors (lower-cased ids) that are among `inSeed` — the seed may only name its own users.
+ */
+export function seedUser(raw: Record<string, unknown>, marker: MarkerProperty | null, inSeed?: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of USER_FIELDS) {
     const v = raw[f];
@@ -81,6 +86,8 @@ export function seedUser(raw: Record<string, unknown>, marker: MarkerProperty | 
     const value = marker.read(raw);
     if (value !== null) Object.assign(out, marker.patch(value));
   }
+  const sponsors = (sponsorIdsOf(raw) ?? []).map((id) => id.toLowerCase()).filter((id) => inSeed === undefined || inSeed.has(id));
+  if (sponsors.length > 0) out['sponsors'] = [...new Set(sponsors)];
   return out;
 }
 
@@ -97,13 +104,14 @@ function tenantDomainOf(users: readonly Record<string, unknown>[]): string | und
 
 export function buildSnapshotSeed(input: SnapshotInput): SnapshotSeed {
   const seen = new Set<string>();
-  const users: Record<string, unknown>[] = [];
+  const raws: Record<string, unknown>[] = [];
   for (const raw of [...input.users, ...(input.me ? [input.me] : [])]) {
     const id = String(raw['id']).toLowerCase();
     if (seen.has(id)) continue;
     seen.add(id);
-    users.push(seedUser(raw, input.marker));
+    raws.push(raw);
   }
+  const users = raws.map((raw) => seedUser(raw, input.marker, seen));
   const appId = input.marker ? extensionAppId(input.marker.name) : null;
   const applications = appId
     ? [{

@@ -16,6 +16,7 @@ export const DAVE = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c60';
 export const CAROL = '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e70';
 export const FRANK = '5f6a7b8c-9d0e-4f1a-8b2c-3d4e5f6a7b90'; // guest holding a directory role
 export const GRACE = '7b8c9d0e-1f2a-4b3c-9d4e-5f6a7b8c9da0';
+export const HENRY = '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6ab0'; // guest whose access expired (demo)
 export const ERIN = 'e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4ab0'; // member
 export const MARKER = 'extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState';
 

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withEmulator, type EmulatorStateView } from '../helpers/emulator.js';
+import { graphFetch, withEmulator, type EmulatorStateView } from '../helpers/emulator.js';
 import { runCli, startEmulatorProcess } from '../helpers/cli.js';
-import { ALICE, demoWorkdir, guestops, isWrite, workdir, ERIN } from '../apply/support.js';
+import { ALICE, CAROL, DAVE, HENRY, demoWorkdir, guestops, isWrite, workdir, ERIN } from '../apply/support.js';
 import { validateSeed } from '../../src/emulator/index.js';
 
 function comparable(planJson: string): unknown {
@@ -83,7 +83,8 @@ test('snapshot refuses to overwrite without --force and needs --out', async () =
     assert.deepEqual(await live.requests(), [], 'refused before reading the tenant');
     const forced = await guestops(live, ['snapshot', '--out', 'tenant.json', '--force'], { cwd });
     assert.equal(forced.code, 0, forced.stderr);
-    assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 8);
+    // The demo's 8 guests and Erin, who sponsors Henry.
+    assert.equal(validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8'))).users.length, 9);
     const fresh = await guestops(live, ['snapshot', '--out', 'copy.json'], { cwd });
     assert.equal(fresh.code, 0, fresh.stderr);
     const seedOf = (f: string): unknown => ({ ...(JSON.parse(readFileSync(join(cwd, f), 'utf8')) as object), $comment: null });
@@ -92,6 +93,48 @@ test('snapshot refuses to overwrite without --force and needs --out', async () =
     const none = await guestops(live, ['snapshot'], { cwd });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /--out FILE is required/);
+  } finally {
+    await live.close();
+  }
+});
+
+test('snapshot keeps accountEnabled, createdDateTime and sponsors (with the sponsors themselves): the lifecycle plan rehearses the same', async () => {
+  const live = await withEmulator();
+  try {
+    // Change the live tenant first, so the copy cannot just echo the demo seed: Dave is switched
+    // off in the portal, Carol gets Erin as a second sponsored guest.
+    assert.equal((await graphFetch(live.url, `/v1.0/users/${DAVE}`, { method: 'PATCH', body: { accountEnabled: false } })).status, 204);
+    const ref = { '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${ERIN}` };
+    assert.equal((await graphFetch(live.url, `/v1.0/users/${CAROL}/sponsors/$ref`, { method: 'POST', body: ref })).status, 204);
+    await live.resetLog();
+    const cwd = demoWorkdir();
+    // Carol declares her sponsor; Henry's access expired, so the plan disables him.
+    writeFileSync(
+      join(cwd, 'guests', 'partners', 'woodgrove.yaml'),
+      `guests:\n  - id: ${CAROL}\n    email: carol.diaz@woodgrove.example\n    sponsors: [erin@contoso.onmicrosoft.com]\n  - id: ${HENRY}\n    email: henry.park@tailspin.example\n    otherMails: [henry.park@tailspin.example]\n    expires: 2026-06-30\n    sponsors: [${ERIN}]\n`,
+    );
+    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd });
+    assert.equal(livePlan.code, 0, livePlan.stderr);
+
+    const snap = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
+    assert.equal(snap.code, 0, snap.stderr);
+    const seed = validateSeed(JSON.parse(readFileSync(join(cwd, 'tenant.json'), 'utf8')));
+    const user = (id: string) => seed.users.find((u) => u.id === id) as Record<string, unknown> | undefined;
+    assert.deepEqual(user(CAROL)?.['sponsors'], [ERIN]);
+    assert.deepEqual(user(HENRY)?.['sponsors'], [ERIN]);
+    assert.equal(user(ERIN)?.['userType'], 'Member', 'the sponsor is in the seed, so the sponsor reference resolves');
+    assert.equal(user(DAVE)?.['accountEnabled'], false);
+    assert.equal(user(HENRY)?.['accountEnabled'], true);
+    assert.equal(user(HENRY)?.['createdDateTime'], '2026-03-01T09:00:00Z');
+    assert.equal(user(ALICE)?.['sponsors'], undefined, 'no sponsors, no key');
+    assert.deepEqual((await live.requests()).filter(isWrite), [], 'snapshot only reads');
+
+    const copy = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd });
+    assert.equal(copy.code, 0, copy.stderr);
+    assert.deepEqual(comparable(copy.stdout), comparable(livePlan.stdout));
+    const actions = (JSON.parse(copy.stdout) as { guests: { id: string; actions: { type: string }[] }[] }).guests.flatMap((g) => g.actions.map((a) => `${g.id} ${a.type}`));
+    assert.ok(actions.includes(`${HENRY} disable`), actions.join('; '));
+    assert.ok(!actions.some((a) => a.endsWith('sponsors') || a.includes('sponsor')), `sponsors already match in the copy: ${actions.join('; ')}`);
   } finally {
     await live.close();
   }

@@ -152,7 +152,7 @@ test('validate, plan, apply and drift through the action, like a job runs them',
   const v = await runActionStep({ command: 'validate', package: tarball }, { ...pr, idp: null });
   assert.equal(v.code, 0, v.stdout + v.stderr);
   assert.match(v.stdout, /guestops action \d+\.\d+\.\d+: guestops \d+\.\d+\.\d+ validate --dir guests/);
-  assert.match(v.stdout, /4 files, 5 guests: valid/);
+  assert.match(v.stdout, /5 files, 7 guests: valid/);
   assert.ok(existsSync(join(jobTemp, 'guestops-action')), 'installed into RUNNER_TEMP');
 
   // plan on a pull request: read-only identity through OIDC, outputs, summary, the comment.

@@ -21,10 +21,11 @@ const usage = `guestops snapshot: save the tenant's guests as a Graph emulator s
 
 Usage: guestops snapshot --out tenant.json [--dir guests] [--force]
 
-Writes what planning reads: every guest (id, UPN, mail, otherMails, redemption state, the
-guestops state marker), declared users of --dir that are not guests, their directory role
-assignments, the app registration of the marker property, and FAKE tokens the emulator accepts
-(rehearsal-apply, rehearsal-plan, and rehearsal-admin when you are signed in as a person).
+Writes what planning reads: every guest (id, UPN, mail, otherMails, redemption state,
+accountEnabled, createdDateTime, sponsors, the guestops state marker), declared users of --dir
+that are not guests, the guests' sponsors, their directory role assignments, the app
+registration of the marker property, and FAKE tokens the emulator accepts (rehearsal-apply,
+rehearsal-plan, and rehearsal-admin when you are signed in as a person).
 Never a real token. Then:
 
   guestops emulator --seed tenant.json              # prints: Graph emulator listening on URL
