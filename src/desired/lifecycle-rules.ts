@@ -25,7 +25,8 @@ export function lifecycleIssue(shape: string, text: string, field: string): { co
     return { code: 'invalid-sponsor', message: `${field} ${quoteValue(text)} is neither an object id (GUID) nor a user principal name (e.g. erin@contoso.onmicrosoft.com)` };
   }
   if (shape === 'guests/*/expires') return { code: 'invalid-expires', message: `expires ${quoteValue(text)} is not a date YYYY-MM-DD (e.g. 2026-06-30)` };
-  if (shape === 'defaults/gracePeriod') return { code: 'invalid-grace-period', message: `gracePeriod ${quoteValue(text)} is not a number of days such as 14d` };
+  // `gracePeriod` at the top is the policy file's (schemas/policy.schema.json); guest files refuse the key there.
+  if (shape === 'defaults/gracePeriod' || shape === 'gracePeriod') return { code: 'invalid-grace-period', message: `gracePeriod ${quoteValue(text)} is not a number of days such as 14d` };
   return undefined;
 }
 

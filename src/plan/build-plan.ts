@@ -22,6 +22,7 @@ import { collectRisks, type GuestRiskInput } from './risks.js';
 import { diffInvitationSettings } from './invitation-changes.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/types.js';
 import { planInviteLifecycle, planLifecycle, type LifecycleOptions } from './lifecycle.js';
+import { disablesOf } from './disable-cap.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -36,23 +37,22 @@ export interface PlanOptions {
   readonly policy?: Policy;
   /** The guest files at the review's base, to show invitation-setting changes the tenant cannot. */
   readonly base?: DesiredState;
-  /** Grace days after `expires` when a guest file sets none (the policy's). Default 0. */
-  readonly defaultGraceDays?: number;
 }
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
   const index = indexUsers(observed.users);
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
   const claims = claimedUsers(desired.guests, index);
+  const policy = options.policy ?? DEFAULT_POLICY;
   const rules: Rules = {
-    life: { now: options.now, defaultGraceDays: options.defaultGraceDays ?? 0, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
+    // A file's `defaults.gracePeriod` wins; else the policy's (default 0 days).
+    life: { now: options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
       return g ? `${g.source.file}:${g.source.line}` : undefined;
     },
   };
-  const policy = options.policy ?? DEFAULT_POLICY;
   const guests: GuestPlan[] = [];
   const riskInputs: GuestRiskInput[] = [];
   for (const guest of desired.guests) {
@@ -71,6 +71,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     guests,
     risks: collectRisks(riskInputs, invitationChanges ?? []),
     emailChanges: { count: guests.filter((g) => g.emailChange !== undefined && g.blocked === undefined).length, max: policy.maxEmailChanges },
+    ...disablesOf(guests, policy),
     ...(invitationChanges !== undefined ? { invitationChanges } : {}),
     policyFile: policy.file,
   };

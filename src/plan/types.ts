@@ -191,7 +191,7 @@ export interface EmailChange {
   readonly to: string;
 }
 
-export type RiskKind = 'domain-change' | 'consumer-domain' | 'role-holder' | 'adoption-with-new-email' | 'invitation-settings';
+export type RiskKind = 'domain-change' | 'consumer-domain' | 'role-holder' | 'adoption-with-new-email' | 'invitation-settings' | 'disable';
 
 /** One line of the plan's opening risk section (risks.ts). */
 export interface Risk {
@@ -242,6 +242,8 @@ export interface Plan {
   readonly risks?: readonly Risk[];
   /** Guests whose sign-in email this plan changes, and the policy's cap per apply. */
   readonly emailChanges?: { readonly count: number; readonly max: number };
+  /** Guest accounts this plan disables, and the policy's cap per apply; absent when none. */
+  readonly disables?: { readonly count: number; readonly max: number };
   /** Invitation-setting changes since `--base-dir`; absent when no base was given. */
   readonly invitationChanges?: readonly InvitationChange[];
   /** The policy file the plan was made under (null: built-in defaults). */

@@ -11,7 +11,7 @@ import { toPlain } from '../desired/resolve.js';
 import { compareProblems, fileStart, problem } from '../desired/problems.js';
 import { deepFreeze } from '../desired/deep-freeze.js';
 import { policyValidator } from './schema.js';
-import { DEFAULT_MAX_EMAIL_CHANGES, type DomainRule, type Policy } from './types.js';
+import { DEFAULT_MAX_DISABLES, DEFAULT_MAX_EMAIL_CHANGES, type DomainRule, type Policy } from './types.js';
 
 export type PolicyResult = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly problems: readonly Problem[] };
 
@@ -47,12 +47,17 @@ export function parsePolicy(bytes: Uint8Array, file: string): PolicyResult {
       : [];
   const consumer = get(root, 'allowConsumerDomains');
   const max = get(root, 'maxEmailChanges');
+  const maxDisables = get(root, 'maxDisables');
+  const grace = get(root, 'gracePeriod');
   const manage = get(root, 'manage');
   const policy: { -readonly [K in keyof Policy]: Policy[K] } = {
     file,
     emailDomains,
     allowConsumerDomains: consumer?.kind === 'scalar' && consumer.value === true,
     maxEmailChanges: max?.kind === 'scalar' && typeof max.value === 'number' ? max.value : DEFAULT_MAX_EMAIL_CHANGES,
+    maxDisables: maxDisables?.kind === 'scalar' && typeof maxDisables.value === 'number' ? maxDisables.value : DEFAULT_MAX_DISABLES,
+    // The schema admits only `<days>d`.
+    gracePeriodDays: grace?.kind === 'scalar' && typeof grace.value === 'string' ? Number.parseInt(grace.value, 10) : 0,
   };
   if (manage?.kind === 'mapping') policy.manage = { guestDomains: lowerStrings(get(manage, 'guestDomains')), location: at(manage.position) };
   return { ok: true, policy: deepFreeze(policy) };

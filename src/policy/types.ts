@@ -23,6 +23,10 @@ export interface Policy {
   readonly allowConsumerDomains: boolean;
   /** Most guests whose sign-in email may change in one apply. */
   readonly maxEmailChanges: number;
+  /** Most guest accounts one apply may disable (expired or `enabled: false`): as consequential as resets. */
+  readonly maxDisables: number;
+  /** Days after a guest's `expires` before it is disabled, when its file's `defaults.gracePeriod` sets none. */
+  readonly gracePeriodDays: number;
   /** When present, only users whose current mail is at one of these (lower-cased) domains are managed. */
   readonly manage?: { readonly guestDomains: readonly string[]; readonly location: SourceLocation };
 }
@@ -30,12 +34,20 @@ export interface Policy {
 /** Default for `maxEmailChanges`: a handful of people move per review, not a tenant. */
 export const DEFAULT_MAX_EMAIL_CHANGES = 10;
 
-/** No policy file: consumer domains refused, at most 10 email changes per apply, no allow-lists. */
+/** Default for `maxDisables`: offboarding a handful of guests per review, not a partner at once. */
+export const DEFAULT_MAX_DISABLES = 10;
+
+/**
+ * No policy file: consumer domains refused, at most 10 email changes and 10 disables per apply,
+ * no grace period after `expires`, no allow-lists.
+ */
 export const DEFAULT_POLICY: Policy = Object.freeze({
   file: null,
   emailDomains: Object.freeze([]) as readonly DomainRule[],
   allowConsumerDomains: false,
   maxEmailChanges: DEFAULT_MAX_EMAIL_CHANGES,
+  maxDisables: DEFAULT_MAX_DISABLES,
+  gracePeriodDays: 0,
 });
 
 /** Where guestops looks for the policy when `--policy` is not given. */

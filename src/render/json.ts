@@ -23,10 +23,11 @@ export type SavedPlan = Plan & SavedPlanMeta;
  * items take their array's key). Unknown keys follow, alphabetically.
  */
 const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
-  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'limits', 'emailChanges', 'risks', 'invitationChanges', 'guests'],
+  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'limits', 'emailChanges', 'disables', 'risks', 'invitationChanges', 'guests'],
   limits: ['name', 'max', 'planned', 'exceeded'],
   risks: ['kind', 'key', 'file', 'line', 'from', 'to', 'detail'],
   emailChanges: ['count', 'max'],
+  disables: ['count', 'max'],
   emailChange: ['from', 'to'],
   invitationChanges: ['file', 'line', 'fields', 'guests', 'from', 'to'],
   summary: ['resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged'],

@@ -12,19 +12,6 @@ import { renderRisksMarkdown } from './risks-markdown.js';
 import { limitSentence } from './limits-text.js';
 import { describeLifecycle } from './describe-lifecycle.js';
 
-/** Disabling is as consequential as a reset: the reviewer sees every account that goes off, up front. */
-function disableWarning(plan: Plan): string[] {
-  const off = plan.guests.filter((g) => g.blocked === undefined && g.actions.some((a) => a.type === 'disable'));
-  if (off.length === 0) return [];
-  const lines = ['> [!WARNING]', `> **${off.length} guest account${off.length === 1 ? '' : 's'} will be disabled** (they can no longer sign in; nothing is deleted):`];
-  for (const g of off.slice(0, 50)) {
-    const a = g.actions.find((x) => x.type === 'disable')!;
-    lines.push(`> - ${codeSpan(g.email, true)}: ${escapeHtml(describeLifecycle(a as Extract<typeof a, { type: 'disable' }>).title)}`);
-  }
-  if (off.length > 50) lines.push(`> - and ${off.length - 50} more`);
-  return [...lines, ''];
-}
-
 /** GitHub's limit for an issue or PR comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
@@ -63,7 +50,6 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     head.push(...(l.exceeded ? ['> [!WARNING]', `> **${escapeHtml(limitSentence(l))}**`] : [`_${escapeHtml(limitSentence(l))}_`]), '');
   }
   if (plan.caller.kind === 'app') head.push('_Planned for an app-only caller: guests holding a directory role cannot be reset._', '');
-  head.push(...disableWarning(plan));
 
   const out = new Budget(max);
   out.add(head);

@@ -12,6 +12,7 @@ export const RISK_TITLE: Readonly<Record<RiskKind, string>> = {
   'role-holder': 'directory role holder',
   'adoption-with-new-email': 'first-time adoption with a new email',
   'invitation-settings': 'invitation settings changed',
+  disable: 'account disabled',
 };
 
 /** `fabrikam.example -> northwind.example` for two addresses (the old one may be unknown). */
@@ -55,4 +56,15 @@ export function emailChangeLine(plan: Plan): { text: string; refused: boolean } 
     return { text: `apply will refuse this plan: it changes the sign-in email of ${e.count} guests, the policy (${policy}) allows ${e.max} per apply`, refused: true };
   }
   return { text: `${e.count} sign-in email change${e.count === 1 ? '' : 's'} (the policy, ${policy}, allows ${e.max} per apply)`, refused: false };
+}
+
+/** The disable cap line (the policy's maxDisables), and whether apply will refuse the plan because of it. */
+export function disableCapLine(plan: Plan): { text: string; refused: boolean } | undefined {
+  const d = plan.disables;
+  if (d === undefined || d.count === 0) return undefined;
+  const policy = plan.policyFile ?? 'built-in policy';
+  if (d.count > d.max) {
+    return { text: `apply will refuse this plan: it disables ${d.count} guest accounts, the policy (${policy}) allows ${d.max} per apply (maxDisables)`, refused: true };
+  }
+  return { text: `${d.count} guest account${d.count === 1 ? '' : 's'} disabled (the policy, ${policy}, allows ${d.max} per apply)`, refused: false };
 }

@@ -6,14 +6,23 @@
 import type { Plan, Risk } from '../plan/types.js';
 import { codeSpan, escapeHtml, fencedBlock } from './markdown-escape.js';
 import { escapeUntrusted } from './untrusted.js';
-import { RISK_TITLE, domainMove, emailChangeLine, invitationDiffLines } from './risk-words.js';
+import { RISK_TITLE, disableCapLine, domainMove, emailChangeLine, invitationDiffLines } from './risk-words.js';
 
 function riskItem(r: Risk): string {
   const where = codeSpan(`${r.file}:${r.line}`);
-  const move = r.to !== undefined ? ` ${codeSpan(r.from ?? '(unknown)')} → ${codeSpan(r.to)}` : '';
+  const move = r.to === undefined ? '' : r.kind === 'disable' ? ` ${codeSpan(r.to)}` : ` ${codeSpan(r.from ?? '(unknown)')} → ${codeSpan(r.to)}`;
   const domains = r.kind === 'domain-change' ? ` (${codeSpan(domainMove(r.from, r.to, '→'))})` : '';
   const what = r.kind === 'invitation-settings' ? ` in ${where}` : `${move}${domains}, declared at ${where}`;
   return `> - **${RISK_TITLE[r.kind]}**${what}: ${codeSpan(r.detail)}`;
+}
+
+/** What the listed risks put at stake, in one sentence. */
+function riskWarning(risks: readonly Risk[]): string {
+  const resets = "A reset lets whoever holds the new address take over the guest's access.";
+  const disables = 'A disabled guest can no longer sign in.';
+  const hasDisable = risks.some((r) => r.kind === 'disable');
+  if (!hasDisable) return resets;
+  return risks.every((r) => r.kind === 'disable') ? disables : `${resets} ${disables}`;
 }
 
 /**
@@ -22,7 +31,7 @@ function riskItem(r: Risk): string {
  */
 export function renderRisksMarkdown(plan: Plan, maxChars = 30_000): string[] {
   const risks = plan.risks ?? [];
-  const cap = emailChangeLine(plan);
+  const caps = [emailChangeLine(plan), disableCapLine(plan)];
   const out: string[] = [];
   let used = 0;
   const fits = (lines: readonly string[]): boolean => {
@@ -32,7 +41,7 @@ export function renderRisksMarkdown(plan: Plan, maxChars = 30_000): string[] {
     return true;
   };
   if (risks.length > 0) {
-    out.push('> [!WARNING]', `> **Read first: ${risks.length} risk${risks.length === 1 ? '' : 's'}.** A reset lets whoever holds the new address take over the guest's access.`, '>');
+    out.push('> [!WARNING]', `> **Read first: ${risks.length} risk${risks.length === 1 ? '' : 's'}.** ${riskWarning(risks)}`, '>');
     let shown = 0;
     for (const r of risks) {
       const item = riskItem(r);
@@ -56,7 +65,7 @@ export function renderRisksMarkdown(plan: Plan, maxChars = 30_000): string[] {
       out.push(...block);
     }
   }
-  if (cap) out.push(cap.refused ? `> [!CAUTION]\n> **${escapeHtml(cap.text)}.**` : `_${escapeHtml(cap.text)}._`, '');
+  for (const cap of caps) if (cap) out.push(cap.refused ? `> [!CAUTION]\n> **${escapeHtml(cap.text)}.**` : `_${escapeHtml(cap.text)}._`, '');
   if (plan.invitationChanges === undefined && (risks.length > 0 || plan.guests.length > 0)) {
     out.push("_Invitation settings were not compared with the review's base (no `--base-dir`)._", '');
   }

@@ -50,7 +50,10 @@ test('lifecycle loop: expired → disable (date and file:line) and sponsor added
     assert.match(text.stdout, /\+ sponsor erin@contoso\.onmicrosoft\.com \(e1f2a3b4/);
     assert.match(text.stdout, /1 to disable, 1 sponsor update/);
     const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
-    assert.match(md.stdout, /> \*\*1 guest account will be disabled\*\*/);
+    assert.match(md.stdout, /> \*\*Read first: 1 risk\.\*\* A disabled guest can no longer sign in\./);
+    assert.match(md.stdout, /> - \*\*account disabled\*\* `henry\.park@tailspin\.example`, declared at `guests\/people\.yaml:4`: `access expired on 2026-06-30: the guest can no longer sign in \(nothing is deleted\)`/);
+    assert.match(md.stdout, /_1 guest account disabled \(the policy, built-in policy, allows 10 per apply\)\._/);
+    assert.match(text.stdout, /Risks, read these first \(1\):\n  ! account disabled: henry\.park@tailspin\.example  guests\/people\.yaml:4\n/);
     assert.deepEqual((await emu.requests()).filter(isWrite), [], 'plan never writes');
 
     const a = await guestops(emu, ['apply'], { cwd });
@@ -168,4 +171,57 @@ test('observing sponsors costs the list pages, one $batch of sponsor look-ups, n
   } finally {
     await emu.close();
   }
+});
+
+test("policy maxDisables: plan says apply will refuse; apply refuses before any write; --max-disables only lowers it; the policy's gracePeriod delays a disable", async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir({
+      ...files('    expires: 2026-06-30', 'enabled: false'),
+      'guestops.policy.yaml': 'formatVersion: 1\nmaxDisables: 1\n',
+    });
+    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    assert.equal(p.code, 1, 'a plan apply would refuse fails the check');
+    const plan = JSON.parse(p.stdout) as JsonPlan & { disables: unknown; risks: { kind: string; line: number }[] };
+    assert.deepEqual(plan.disables, { count: 2, max: 1 });
+    assert.deepEqual(plan.risks.filter((r) => r.kind === 'disable').map((r) => r.line), [4, 7]);
+    const text = await guestops(emu, ['plan'], { cwd });
+    assert.match(text.stdout, /x apply will refuse this plan: it disables 2 guest accounts, the policy \(guestops\.policy\.yaml\) allows 1 per apply \(maxDisables\)/);
+
+    const a = await guestops(emu, ['apply'], { cwd });
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /error max-disables-exceeded: the plan disables 2 guest accounts, more than the policy's maxDisables 1 \(guestops\.policy\.yaml\); nothing was written/);
+    const raised = await guestops(emu, ['apply', '--max-disables', '5'], { cwd });
+    assert.equal(raised.code, 1);
+    assert.match(raised.stderr, /--max-disables 5 is above the policy's maxDisables 1 \(guestops\.policy\.yaml\): the flag may only lower it/);
+    assert.deepEqual((await emu.requests()).filter(isWrite), [], 'nothing written');
+
+    // Under the policy's cap, a lower --max-disables still refuses.
+    writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxDisables: 2\n');
+    const lowered = await guestops(emu, ['apply', '--max-disables', '1'], { cwd });
+    assert.equal(lowered.code, 1);
+    assert.match(lowered.stderr, /more than --max-disables 1; nothing was written/);
+    assert.deepEqual((await emu.requests()).filter(isWrite), []);
+
+    // A grace period in the policy (no file sets one) holds Henry's disable; Bob's explicit one stays.
+    writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxDisables: 1\ngracePeriod: 9999d\n');
+    const graced = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd })).stdout) as JsonPlan & { disables: unknown };
+    assert.deepEqual(graced.disables, { count: 1, max: 1 });
+    assert.equal(graced.guests.find((g) => g.id === HENRY), undefined, 'Henry is inside the grace period: nothing to do');
+    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    assert.equal(userOf(await emu.state(), BOB)['accountEnabled'], false);
+    assert.equal(userOf(await emu.state(), HENRY)['accountEnabled'], true);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a bad gracePeriod or maxDisables in the policy file is one located error each, before any request', async () => {
+  const cwd = workdir({ ...files('    expires: 2026-06-30'), 'guestops.policy.yaml': 'formatVersion: 1\ngracePeriod: 2w\nmaxDisables: -1\n' });
+  const r = await runCli(['plan', '--graph-url', 'http://127.0.0.1:9'], { cwd });
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.stderr.trim().split('\n').slice(0, 2), [
+    'guestops.policy.yaml:2:14: error invalid-grace-period: gracePeriod "2w" is not a number of days such as 14d',
+    'guestops.policy.yaml:3:14: error schema-invalid-value: maxDisables must be >= 0',
+  ]);
 });

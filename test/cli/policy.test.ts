@@ -125,7 +125,7 @@ maxEmailChange: 3
     r.stderr,
     'guestops.policy.yaml:1:16: error policy-format-version: formatVersion must be 1, not the number 2\n' +
       'guestops.policy.yaml:4:32: error invalid-domain: emailDomains[0].allow[1] "not a domain" is not a domain (example.com) or a subdomain wildcard (*.example.com)\n' +
-      'guestops.policy.yaml:5:1: error schema-unknown-key: unknown key "maxEmailChange" at the top of a policy file; did you mean "maxEmailChanges"? (allowed: formatVersion, emailDomains, allowConsumerDomains, maxEmailChanges, manage)\n' +
+      'guestops.policy.yaml:5:1: error schema-unknown-key: unknown key "maxEmailChange" at the top of a policy file; did you mean "maxEmailChanges"? (allowed: formatVersion, emailDomains, allowConsumerDomains, maxEmailChanges, maxDisables, gracePeriod, manage)\n' +
       '3 errors: not valid\n',
   );
   writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxEmailChanges: 3\n');

@@ -7,6 +7,7 @@ import type { ObservedTenant, ObservedUser } from '../../src/plan/observed.js';
 import type { Action, BlockedCode } from '../../src/plan/types.js';
 import { emailHash, formatMarker } from '../../src/plan/marker.js';
 import { desired, guest, ID, marker, user } from './builders.js';
+import { DEFAULT_POLICY } from '../../src/policy/types.js';
 
 const SPONSOR_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const SPONSOR_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
@@ -117,7 +118,8 @@ for (const row of rows) {
       users: [user(row.user)],
       ...(row.refs ? { sponsorRefs: new Map(Object.entries(row.refs)) } : {}),
     };
-    const plan = buildPlan(desired(g), observed, { now: at(row.now), leaseSeconds: DEFAULT_LEASE_SECONDS, ...(row.graceDefault !== undefined ? { defaultGraceDays: row.graceDefault } : {}) });
+    const policy = row.graceDefault !== undefined ? { ...DEFAULT_POLICY, gracePeriodDays: row.graceDefault } : undefined;
+    const plan = buildPlan(desired(g), observed, { now: at(row.now), leaseSeconds: DEFAULT_LEASE_SECONDS, ...(policy ? { policy } : {}) });
     if (row.blocked) {
       assert.equal(plan.guests[0]?.blocked?.code, row.blocked, JSON.stringify(plan.guests));
       if (row.reason) assert.match(plan.guests[0]!.blocked!.reason, row.reason);
@@ -148,4 +150,24 @@ test('lifecycle: a new guest already expired is never invited; one with sponsors
   const invite = sponsored.guests[0]!.actions[0] as Extract<Action, { type: 'invite' }>;
   assert.equal(invite.type, 'invite');
   assert.deepEqual(invite.sponsors, [SPONSOR_A]);
+});
+
+test('lifecycle: a disable is a risk at the line that asks for it, counted against the policy cap; a blocked one is neither', () => {
+  const observed: ObservedTenant = { caller: { kind: 'delegated' }, users: [user({ marker: MANAGED, accountEnabled: true })] };
+  const now = { now: at('2026-08-01T00:00:00Z'), leaseSeconds: DEFAULT_LEASE_SECONDS };
+  const plan = buildPlan(desired(lifecycleGuest({ expires: '2026-06-30' })), observed, { ...now, policy: { ...DEFAULT_POLICY, maxDisables: 0 } });
+  assert.deepEqual(plan.risks, [
+    { kind: 'disable', key: ID, file: 'guests/test.yaml', line: 4, to: 'ann@new.example', detail: 'access expired on 2026-06-30: the guest can no longer sign in (nothing is deleted)' },
+  ]);
+  assert.deepEqual(plan.disables, { count: 1, max: 0 });
+  const underDefault = buildPlan(desired(lifecycleGuest({ enabled: false })), observed, now);
+  assert.deepEqual(underDefault.disables, { count: 1, max: 10 }, 'the built-in policy allows 10 per apply');
+  assert.equal(underDefault.risks?.[0]?.line, 5, 'enabled: false is located at its own line');
+  const nothing = buildPlan(desired(lifecycleGuest({})), observed, now);
+  assert.equal(nothing.disables, undefined);
+  assert.deepEqual(nothing.risks, []);
+  const member = buildPlan(desired(lifecycleGuest({ enabled: false })), { ...observed, users: [user({ marker: MANAGED, accountEnabled: true, userType: 'Member' })] }, now);
+  assert.equal(member.guests[0]?.blocked?.code, 'not-a-guest');
+  assert.equal(member.disables, undefined, 'a blocked disable is not counted');
+  assert.deepEqual(member.risks, []);
 });

@@ -23,7 +23,7 @@ import { renderText } from '../../render/text.js';
 import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
 import { applyPlan, DEFAULT_CONCURRENCY } from '../../apply/apply-plan.js';
 import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/preflight.js';
-import { checkMaxDisables, DEFAULT_MAX_DISABLES } from '../../apply/disable-cap.js';
+import { checkDisableCap, checkMaxDisablesFlag } from '../../plan/disable-cap.js';
 import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
@@ -45,7 +45,8 @@ Options:
                        guests/ or the tenant changed since (the YAML is still read from --dir)
   --max-resets N       refuse, before any write, a plan resetting more than N guests (default: the
                        limit the --plan was reviewed with, else env GUESTOPS_MAX_RESETS, else ${DEFAULT_MAX_RESETS})
-  --max-disables N     refuse, before any write, a plan disabling more than N guests (default ${DEFAULT_MAX_DISABLES})
+  --max-disables N     refuse, before any write, a plan disabling more than N guests; only lowers the
+                       policy's maxDisables (default 10)
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
   --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
   --auto-approve       do not ask for 'yes' at an interactive terminal (CI never asks: no TTY, or
@@ -88,7 +89,7 @@ export const command: Command = {
       ...CONNECTION_OPTIONS,
     });
     const maxResetsFlag = o['max-resets'] === undefined ? undefined : positiveInt('apply', 'max-resets', o['max-resets'], 0, 0);
-    const maxDisables = positiveInt('apply', 'max-disables', o['max-disables'], DEFAULT_MAX_DISABLES, 0);
+    const maxDisables = o['max-disables'] === undefined ? undefined : positiveInt('apply', 'max-disables', o['max-disables'], 0, 0);
     const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
 
     if (o.report !== undefined) await checkWritableFile('--report', o.report);
@@ -109,6 +110,7 @@ export const command: Command = {
     const desired = await loadOrReport(o.dir!);
     const policy = await loadPolicyOrReport(o.policy);
     if (!desired || !policy) return 1;
+    checkMaxDisablesFlag(maxDisables, policy);
 
     const startedAt = new Date();
     const runId = resolveRunId(o['run-id'] ? { ...process.env, GUESTOPS_RUN_ID: o['run-id'] } : process.env);
@@ -130,7 +132,7 @@ export const command: Command = {
       writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       checkMaxResets(plan, maxResets);
       checkEmailChangeCap(plan);
-      checkMaxDisables(plan, maxDisables);
+      checkDisableCap(plan, maxDisables);
       toStart = plan.guests.filter((g) => !g.blocked && g.actions.length > 0).length;
       // A saved plan was reviewed already (terraform does not ask for one either).
       if (toStart > 0 && !o['auto-approve'] && !saved && atInteractiveTerminal()) {

@@ -17,6 +17,7 @@ import { observeTenant } from '../../graph/observe.js';
 import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
 import { emailChangesOverCap } from '../../plan/email-change-cap.js';
+import { disablesOverCap } from '../../plan/disable-cap.js';
 import { renderText } from '../../render/text.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderJson } from '../../render/json.js';
@@ -94,7 +95,7 @@ export const command: Command = {
       else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
       if (inGithubActions()) await publishPlan({ plan, markdown, planJson: renderJson(plan, jsonOptions), ...(planJsonPath ? { planJsonPath } : {}) });
 
-      if (plan.summary.blocked > 0 || emailChangesOverCap(plan)) return 1;
+      if (plan.summary.blocked > 0 || emailChangesOverCap(plan) || disablesOverCap(plan)) return 1;
       const changes = plan.guests.some((g) => g.actions.length > 0);
       return changes && o['detailed-exitcode'] ? 2 : 0;
     } finally {
