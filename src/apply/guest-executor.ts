@@ -19,7 +19,8 @@
  * moved past `before`, or the state going Accepted → PendingAcceptance, proves Graph did the
  * reset, so it is NOT sent again. A read-back that shows no reset counts only once it was read
  * past the consistency window, and only licenses a re-send when Graph ANSWERED (500/502/503: the
- * request is over). With no answer at all (timeout, connection reset) or a gateway timeout (504),
+ * request is over); when every re-send was answered and none shows, the intent is taken back
+ * (the tenant shows the reset did not happen). With no answer at all (timeout, connection reset) or a gateway timeout (504),
  * the request may still be running inside Graph and land after the read-back; re-sending it would
  * reset the guest twice, so the guest is reported failed with its intent left in place. A crash
  * leaves the intent too; the next plan (same run id, or after the lease) either records the reset
@@ -187,9 +188,14 @@ async function runReset(
       const u = userFrom(back, ctx.marker);
       return u && resetProven(intent.pending!, u) ? true : undefined;
     },
-    onRefused: () => clearIntent(ctx, rec, id, applied),
+    onRefused: async () => void (await clearIntent(ctx, rec, id, applied)),
+    onNotDone: async () =>
+      (await clearIntent(ctx, rec, id, applied))
+        ? "guestops' intent was taken back (the profile stays written), so the next apply of any run sends the reset"
+        : 'taking the intent back failed too: the intent stays on the user and the next apply records the reset or sends it',
     refusedCode: 'reset-refused',
     unknownCode: 'reset-outcome-unknown',
+    notDoneCode: 'reset-not-done',
     what: `the reset of ${id}`,
     nextRun: 'the intent stays on the user and the next apply records the reset or sends it',
   });
@@ -209,12 +215,17 @@ function carries(u: Pick<ObservedUser, 'mail' | 'otherMails'>, email: string): b
   return (u.mail !== null && normalizeEmail(u.mail) === want) || u.otherMails.some((m) => normalizeEmail(m) === want);
 }
 
-/** Graph refused the reset for sure: take our intent back so other runs are not held off. */
-async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string, applied: Marker): Promise<void> {
+/**
+ * Graph refused the reset for sure, or answered every attempt and the tenant shows no reset: take
+ * our intent back so other runs are not held off for the lease. Whether it was taken back.
+ */
+async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string, applied: Marker): Promise<boolean> {
   try {
     await rec.run('clear-intent', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(applied))));
+    return true;
   } catch {
     // Recorded as a failed step; the intent's lease expires on its own.
+    return false;
   }
 }
 
@@ -233,6 +244,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
     },
     refusedCode: 'invite-refused',
     unknownCode: 'invite-outcome-unknown',
+    notDoneCode: 'invite-not-done',
     what: `the invitation of ${invite.email}`,
     nextRun: 'the next plan invites it, or names the user it created',
   });

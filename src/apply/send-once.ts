@@ -10,6 +10,10 @@
  *   504, timeout, no answer      → the request may still be running inside Graph and land after
  *                                  the read-back: read back; if it does not show, stop without
  *                                  re-sending (the caller's state tells the next run).
+ *   answered every time, never done (e.g. a lasting 503)
+ *                                → after the last re-send, the tenant showing nothing is proof that
+ *                                  it did not happen: `onNotDone` takes back what would hold other
+ *                                  runs off (an intent), and the error says so (`notDoneCode`).
  *
  * A read-back checks guestops' own write, so under eventual consistency "it does not show" proves
  * nothing until the replicas caught up: the read-back is re-read inside the consistency window
@@ -35,14 +39,21 @@ export interface SendOnce<B, T> {
   readBack(): Promise<T | undefined>;
   /** Called before the refusal is thrown (e.g. to take an intent back). */
   onRefused?(): Promise<void>;
+  /**
+   * Called when Graph answered every attempt and the tenant shows none took effect; returns what
+   * the next run does then (replacing `nextRun`).
+   */
+  onNotDone?(): Promise<string>;
   /** Stable error codes and what the next run does about it, for the guest's report. */
   readonly refusedCode: string;
   readonly unknownCode: string;
+  readonly notDoneCode: string;
   readonly what: string;
   readonly nextRun: string;
 }
 
 export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
+  const answers: string[] = [];
   for (let attempt = 0; ; attempt++) {
     const t = new Date();
     let unknown: string;
@@ -75,8 +86,16 @@ export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
     if (mayStillLand) {
       throw new GuestopsError(s.unknownCode, `${s.what} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; ${s.nextRun}`);
     }
+    answers.push(unknown);
     if (attempt >= s.retries) {
-      throw new GuestopsError(s.unknownCode, `${s.what} got no clear answer (${unknown}) and the tenant does not show it; ${s.nextRun}`);
+      // Every attempt was answered (no request can still land) and a read past the consistency
+      // window shows none took effect: the tenant says it did not happen.
+      const next = s.onNotDone ? await s.onNotDone() : s.nextRun;
+      throw new GuestopsError(
+        s.notDoneCode,
+        `${s.what} was answered ${[...new Set(answers)].join(', ')} on all ${answers.length} attempts and the tenant, read back, shows it did not happen; ${next}`,
+        { answers },
+      );
     }
   }
 }

@@ -86,6 +86,40 @@ test('a reset refused with 503 before Graph acted is sent again after the read-b
   }
 });
 
+test('a lasting 503 on /invitations: the tenant shows no reset, so the intent is taken back and another run resets at once', async () => {
+  const emu = await withEmulator();
+  try {
+    // Three attempts per reset (the first and two re-sends) for John and Alice: Graph answers every
+    // one, and every read-back shows the guest not reset.
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', status: 503, times: 6 });
+    const cwd = demoWorkdir();
+    const r = await guestops(emu, ['apply', '--report', 'r.json'], { cwd, env: { GUESTOPS_RUN_ID: 'run-503' } });
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8')) as { guests: { id: string; outcome: string; error?: { code: string; message: string }; steps: { step: string }[] }[] };
+    for (const id of [JOHN, ALICE]) {
+      const g = report.guests.find((x) => x.id === id)!;
+      assert.equal(g.error?.code, 'reset-not-done', JSON.stringify(g));
+      assert.match(g.error!.message, /was answered HTTP 503 on all 3 attempts and the tenant, read back, shows it did not happen; guestops' intent was taken back/);
+      assert.equal(g.steps.at(-1)!.step, 'clear-intent');
+    }
+    assert.match(r.stderr, /FAILED reset-not-done/);
+    const state = await emu.state();
+    assert.equal(markerOf(state, JOHN)!.p, undefined, 'no intent holds other runs off');
+    assert.equal(markerOf(state, ALICE)!.p, undefined);
+    assert.equal(resetsDone(await emu.requests(), JOHN), 0);
+
+    // Another run (another run id, well inside the 15-minute lease) is not held: it resets both once.
+    const again = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-next' } });
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /intent-held/);
+    const log = await emu.requests();
+    assert.equal(resetsDone(log, JOHN), 1);
+    assert.equal(resetsDone(log, ALICE), 1);
+  } finally {
+    await emu.close();
+  }
+});
+
 test('a second apply with another run id meets the first one\'s intent: blocked intent-held, no double reset', async () => {
   const emu = await withEmulator();
   try {
