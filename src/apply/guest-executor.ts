@@ -28,7 +28,7 @@
  */
 import type { ObservedUser } from '../plan/observed.js';
 import type { Action, GuestPlan, ResetRedemptionAction, InviteAction } from '../plan/types.js';
-import { emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
+import { declarationFileHash, emailHash, formatMarker, parseMarker, type Marker } from '../plan/marker.js';
 import { resetProven } from '../plan/marker-state.js';
 import { GuestopsError, isGuestopsError } from '../errors.js';
 import type { Graph } from '../graph/client.js';
@@ -79,8 +79,11 @@ export async function executeGuest(ctx: ExecutionContext, gp: GuestPlan): Promis
   }
   try {
     const invite = find(gp.actions, 'invite');
-    if (invite) await runInvite(ctx, rec, invite);
-    else await runExisting(ctx, rec, gp);
+    if (invite) {
+      const invitedId = await runInvite(ctx, rec, invite, gp.file);
+      return { ...base, invitedId, outcome: 'applied', steps: rec.steps, ms: Math.round(performance.now() - t0) };
+    }
+    await runExisting(ctx, rec, gp);
     return { ...base, outcome: 'applied', steps: rec.steps, ms: Math.round(performance.now() - t0) };
   } catch (e) {
     const code = isGuestopsError(e) ? e.code : 'internal-error';
@@ -145,8 +148,11 @@ async function runReset(
   // No baseline yet (adoption with a new email): the baseline is the state found, so a crash
   // before the reset still leaves "declared email differs from applied email" for the next plan.
   const applied: Marker = baseline ?? { generation: reset.generation, emailHash: emailHash(user.mail ?? ''), appliedAt: now };
+  // The intent leaves out `invitedFor`: an applied marker plus a pending one must fit the 256
+  // characters of a directory extension. The final marker carries it on.
+  const { invitedFor, ...appliedOnly } = applied;
   const intent: Marker = {
-    ...applied,
+    ...appliedOnly,
     pending: { generation: reset.generation, emailHash: emailHash(reset.email), at: now, runId: ctx.runId, before, beforeState: user.externalUserState },
   };
   const intentText = formatMarker(intent);
@@ -200,7 +206,10 @@ async function runReset(
     nextRun: 'the intent stays on the user and the next apply records the reset or sends it',
   });
 
-  const final: Marker = { generation: reset.generation, emailHash: emailHash(reset.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
+  const final: Marker = {
+    generation: reset.generation, emailHash: emailHash(reset.email), appliedAt: ctx.now().toISOString(),
+    ...(ctx.commit ? { commit: ctx.commit } : {}), ...(invitedFor !== undefined ? { invitedFor } : {}),
+  };
   await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchUser(ctx.graph, id, ctx.marker.patch(formatMarker(final))));
 }
 
@@ -229,7 +238,8 @@ async function clearIntent(ctx: ExecutionContext, rec: StepRecorder, id: string,
   }
 }
 
-async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: InviteAction): Promise<void> {
+/** Invites the guest declared (email-only) in `file`; resolves with the new user's id. */
+async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: InviteAction, file: string): Promise<string> {
   const id = await sendOnce({
     step: 'invite',
     rec,
@@ -250,8 +260,13 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
   });
   // The user exists from here on; a replica that has not seen it yet answers the PATCH 404.
   const createdAt = ctx.graph.consistency.now();
-  const marker: Marker = { generation: invite.generation, emailHash: emailHash(invite.email), appliedAt: ctx.now().toISOString(), ...(ctx.commit ? { commit: ctx.commit } : {}) };
+  // `invitedFor` lets a later plan see that this user belongs to an email-only guest of `file`.
+  const marker: Marker = {
+    generation: invite.generation, emailHash: emailHash(invite.email), appliedAt: ctx.now().toISOString(),
+    ...(ctx.commit ? { commit: ctx.commit } : {}), invitedFor: declarationFileHash(file),
+  };
   const body: Record<string, unknown> = { ...(invite.otherMails ? { otherMails: [...invite.otherMails] } : {}), ...ctx.marker.patch(formatMarker(marker)) };
   await rec.run('write-marker', { method: 'PATCH', path: `/users/${id}` }, () => patchNewUser(ctx.graph, id, body, createdAt));
+  return id;
 }
 

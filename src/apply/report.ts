@@ -41,6 +41,8 @@ export interface GuestReport extends Pick<GuestPlan, 'key' | 'id' | 'upn' | 'ema
   readonly actions: readonly ActionType[];
   /** Seen by guestops for the first time (counted as an adoption, as the plan counts it). */
   readonly adoption?: true;
+  /** The object id of the user this apply invited (the `id:` to declare for the guest). */
+  readonly invitedId?: string;
   readonly outcome: GuestOutcome;
   readonly error?: { readonly code: string; readonly message: string };
   readonly steps: readonly StepReport[];
@@ -110,6 +112,16 @@ export function notStarted(gp: GuestPlan): GuestReport {
   };
 }
 
+/**
+ * After the summary: the `id:` to add for each email-only guest this apply invited, so the YAML
+ * names the user before anyone edits its email.
+ */
+export function idsToDeclareLines(guests: readonly GuestReport[]): string[] {
+  return guests
+    .filter((g) => g.invitedId !== undefined)
+    .map((g) => `Declare the new guest: add \`id: ${g.invitedId}\` to the guest at ${escapeUntrusted(g.file)}:${g.line} (${escapeUntrusted(g.email)}), invited as that user by this apply.`);
+}
+
 /** One stderr line per finished guest. UPN, file, reason and Graph's error text are tenant/YAML text: escaped. */
 export function progressLine(g: GuestReport, index: number, total: number): string {
   const what = g.actions.length ? g.actions.join(', ') : 'nothing';
@@ -138,7 +150,11 @@ export function renderApplyMarkdown(r: ApplyReport): string {
   if (r.guests.length > 0) {
     lines.push('', '| guest | file | outcome | actions | detail |', '|---|---|---|---|---|');
     for (const g of r.guests) {
-      const detail = g.outcome === 'blocked' ? `${g.blocked?.code}: ${g.blocked?.reason}` : g.outcome === 'failed' ? `${g.error?.code}: ${g.error?.message}` : '';
+      const detail =
+        g.outcome === 'blocked' ? `${g.blocked?.code}: ${g.blocked?.reason}`
+        : g.outcome === 'failed' ? `${g.error?.code}: ${g.error?.message}`
+        : g.invitedId !== undefined ? `invited as user ${g.invitedId}: add id: ${g.invitedId} to this guest`
+        : '';
       lines.push(
         `| ${codeSpan(g.upn ?? g.key, true)} | ${codeSpan(`${g.file}:${g.line}`, true)} | ${g.outcome} | ${g.actions.join(', ')} | ${detail === '' ? '' : codeSpan(detail, true)} |`,
       );

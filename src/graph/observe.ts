@@ -220,5 +220,18 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   for (const id of found.keys()) holders.delete(id);
   const addressHolders = [...holders.values()].map((u) => toObservedUser(u, marker));
   const sponsorRefs = sponsors ? await resolveSponsorRefs(graph, desired) : undefined;
-  return { caller, users, ...(addressHolders.length > 0 ? { addressHolders } : {}), markerProperty: marker, ...(sponsorRefs ? { sponsorRefs } : {}) };
+  // Only when guests/ has an email-only guest: a possible re-invitation of someone guestops invited.
+  const undeclaredInvitees = desired.guests.some((g) => !g.id && !g.upn)
+    ? guests.users
+        .filter((u) => typeof u['id'] === 'string' && !found.has(u['id'].toLowerCase()))
+        .map((u) => toObservedUser(u, marker))
+        .filter((u) => u.marker !== null && u.marker.includes('"f":'))
+    : [];
+  return {
+    caller, users,
+    ...(addressHolders.length > 0 ? { addressHolders } : {}),
+    ...(undeclaredInvitees.length > 0 ? { undeclaredInvitees } : {}),
+    markerProperty: marker,
+    ...(sponsorRefs ? { sponsorRefs } : {}),
+  };
 }

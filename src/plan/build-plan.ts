@@ -23,6 +23,7 @@ import { diffInvitationSettings } from './invitation-changes.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/types.js';
 import { planInviteLifecycle, planLifecycle, type LifecycleOptions } from './lifecycle.js';
 import { disablesOf } from './disable-cap.js';
+import { idsToDeclare, undeclaredInviteeBlock } from './invited-undeclared.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -47,6 +48,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   const rules: Rules = {
     // A file's `defaults.gracePeriod` wins; else the policy's (default 0 days).
     life: { now: options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
+    users: [...observed.users, ...(observed.undeclaredInvitees ?? [])],
     addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
@@ -63,6 +65,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     }
   }
   const invitationChanges = options.base !== undefined ? diffInvitationSettings(options.base, desired) : undefined;
+  const toDeclare = idsToDeclare(desired.guests, index);
   return {
     formatVersion: 1,
     desiredDigest: desired.digest,
@@ -74,11 +77,13 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     ...disablesOf(guests, policy),
     ...(invitationChanges !== undefined ? { invitationChanges } : {}),
     policyFile: policy.file,
+    ...(toDeclare.length > 0 ? { idsToDeclare: toDeclare } : {}),
   };
 }
 
 /** What the cross-user rules need: every observed user by address, and where users are declared. */
 interface Rules {
+  readonly users: readonly ObservedUser[];
   readonly addresses: ReadonlyMap<string, readonly ObservedUser[]>;
   readonly declaredAt: DeclaredAt;
   readonly life: LifecycleOptions;
@@ -137,6 +142,8 @@ function decide(
   if (match.kind === 'invite') {
     const invitee = planInviteLifecycle(guest, rules.life);
     if (invitee.blocked) return { actions: [], blocked: invitee.blocked };
+    const orphaned = undeclaredInviteeBlock(guest, rules.users, (id) => claims.has(id.toLowerCase()));
+    if (orphaned) return { actions: [], blocked: orphaned };
     return {
       actions: [
         {

@@ -49,6 +49,12 @@ export interface Marker {
   readonly appliedAt: string;
   /** Short commit id of the guests/ revision that was applied, when known. */
   readonly commit?: string;
+  /**
+   * Set on a user guestops invited for an email-only guest: the hash of the declaring file
+   * (`declarationFileHash`). Until the YAML names the user's id, an email edit there would
+   * otherwise invite a second account (see invited-undeclared.ts).
+   */
+  readonly invitedFor?: string;
   readonly pending?: PendingIntent;
   /** The day (YYYY-MM-DD) guestops disabled the account; cleared when it enables it again. */
   readonly disabledOn?: string;
@@ -61,6 +67,11 @@ export type ParsedMarker =
 
 export function emailHash(email: string): string {
   return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16);
+}
+
+/** The declaring file of an invited guest, as the marker's `f` (path separators made `/`). */
+export function declarationFileHash(file: string): string {
+  return emailHash(file.replace(/\\/g, '/'));
 }
 
 const HASH = /^[0-9a-f]{16}$/;
@@ -121,6 +132,7 @@ export function parseMarker(raw: string | null | undefined): ParsedMarker {
   if (typeof o['e'] !== 'string' || !HASH.test(o['e'])) return unreadable('email hash missing or invalid');
   if (!isDateTime(o['t'])) return unreadable('time missing or not an ISO 8601 date-time');
   if (o['c'] !== undefined && (typeof o['c'] !== 'string' || !COMMIT.test(o['c']))) return unreadable('commit is not 4 to 40 hex digits');
+  if (o['f'] !== undefined && (typeof o['f'] !== 'string' || !HASH.test(o['f']))) return unreadable('invited-for file hash is not 16 hex digits');
   let pending: PendingIntent | undefined;
   if (o['p'] !== undefined) {
     const p = parsePending(o['p']);
@@ -132,6 +144,7 @@ export function parseMarker(raw: string | null | undefined): ParsedMarker {
     emailHash: o['e'],
     appliedAt: o['t'],
     ...(typeof o['c'] === 'string' ? { commit: o['c'] } : {}),
+    ...(typeof o['f'] === 'string' ? { invitedFor: o['f'] } : {}),
     ...(pending ? { pending } : {}),
     ...(typeof o['x'] === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(o['x']) ? { disabledOn: o['x'] } : {}),
   };
@@ -141,6 +154,7 @@ export function parseMarker(raw: string | null | undefined): ParsedMarker {
 export function formatMarker(m: Marker): string {
   const o: Record<string, unknown> = { v: MARKER_VERSION, g: m.generation, e: m.emailHash, t: m.appliedAt };
   if (m.commit !== undefined) o['c'] = m.commit.slice(0, 12);
+  if (m.invitedFor !== undefined) o['f'] = m.invitedFor;
   if (m.pending) {
     const p = m.pending;
     o['p'] = { g: p.generation, e: p.emailHash, t: p.at, r: p.runId.slice(0, 40), b: p.before };

@@ -50,4 +50,10 @@ export interface ObservedTenant {
    * no such user exists. Only filled when some guest declares sponsors.
    */
   readonly sponsorRefs?: ReadonlyMap<string, string | null>;
+  /**
+   * Guests from the bulk list that no declaration resolves to but whose marker says guestops
+   * invited them for an email-only guest (marker field `f`). Only read, never touched: an
+   * invitation from the same file is blocked while one is undeclared (invited-undeclared.ts).
+   */
+  readonly undeclaredInvitees?: readonly ObservedUser[];
 }

@@ -142,7 +142,9 @@ export type BlockedCode =
   /** The policy's `manage` scope does not cover this user. */
   | 'outside-manage-scope'
   | 'sponsor-not-found'
-  | 'disabled-before-invite';
+  | 'disabled-before-invite'
+  /** An invitation from a file whose earlier email-only invitee is no longer declared (invited-undeclared.ts). */
+  | 'invited-guest-undeclared';
 
 export interface Blocked {
   readonly code: BlockedCode;
@@ -217,6 +219,14 @@ export interface InvitationChange {
   readonly guests: readonly string[];
 }
 
+/** An email-only guest guestops invited: the `id:` its YAML should declare (invited-undeclared.ts). */
+export interface IdToDeclare {
+  readonly email: string;
+  readonly file: string;
+  readonly line: number;
+  readonly id: string;
+}
+
 /** A limit apply enforces before its first write (see limits.ts). */
 export interface PlanLimit {
   readonly name: string;
@@ -248,6 +258,8 @@ export interface Plan {
   readonly invitationChanges?: readonly InvitationChange[];
   /** The policy file the plan was made under (null: built-in defaults). */
   readonly policyFile?: string | null;
+  /** Email-only guests guestops invited earlier, with the `id:` to add to each. */
+  readonly idsToDeclare?: readonly IdToDeclare[];
   /** What apply will refuse; set by the CLI from its settings (absent in older saved plans). */
   readonly limits?: readonly PlanLimit[];
 }

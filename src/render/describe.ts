@@ -28,6 +28,7 @@ export const BLOCKED_TITLE: Readonly<Record<BlockedCode, string>> = {
   'outside-manage-scope': 'outside the policy\'s manage scope',
   'sponsor-not-found': 'sponsor not found',
   'disabled-before-invite': 'disabled before it was invited',
+  'invited-guest-undeclared': 'an earlier invitee of this file is undeclared',
 };
 
 export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {

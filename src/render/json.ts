@@ -23,7 +23,8 @@ export type SavedPlan = Plan & SavedPlanMeta;
  * items take their array's key). Unknown keys follow, alphabetically.
  */
 const KEY_ORDER: Readonly<Record<string, readonly string[]>> = {
-  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'limits', 'emailChanges', 'disables', 'risks', 'invitationChanges', 'guests'],
+  $: ['formatVersion', 'createdAt', 'graphUrl', 'markerProperty', 'desiredDigest', 'policyFile', 'caller', 'summary', 'limits', 'emailChanges', 'disables', 'risks', 'invitationChanges', 'idsToDeclare', 'guests'],
+  idsToDeclare: ['email', 'file', 'line', 'id'],
   limits: ['name', 'max', 'planned', 'exceeded'],
   risks: ['kind', 'key', 'file', 'line', 'from', 'to', 'detail'],
   emailChanges: ['count', 'max'],

@@ -11,6 +11,7 @@ import { summaryLine } from './text.js';
 import { renderRisksMarkdown } from './risks-markdown.js';
 import { limitSentence } from './limits-text.js';
 import { describeLifecycle } from './describe-lifecycle.js';
+import { idsToDeclareMarkdown } from './ids-to-declare.js';
 
 /** GitHub's limit for an issue or PR comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -28,8 +29,9 @@ const DEFAULT_MAX = 60_000;
 
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const max = Math.min(options.maxChars ?? DEFAULT_MAX, GITHUB_COMMENT_LIMIT);
-  const head: string[] = [`### ${escapeHtml(options.title ?? 'guestops plan')}`, '', ...renderRisksMarkdown(plan, Math.floor(max / 2))];
-  if (plan.guests.length === 0 && head.length > 2) {
+  const risks = renderRisksMarkdown(plan, Math.floor(max / 2));
+  const head: string[] = [`### ${escapeHtml(options.title ?? 'guestops plan')}`, '', ...risks, ...idsToDeclareMarkdown(plan)];
+  if (plan.guests.length === 0 && risks.length > 0) {
     head.push("**No changes to the tenant.** The invitation settings above are sent with the file's next reset or invitation.");
     return head.join('\n') + '\n';
   }

@@ -56,7 +56,7 @@ const RESET_REASONS = ['email-changed', 'generation-bumped', 'adopted-with-new-e
 const BLOCKED_CODES = [
   'not-found', 'not-a-guest', 'role-holder-app-only', 'generation-decreased', 'intent-held', 'marker-unreadable', 'identity-mismatch', 'email-in-use',
   'domain-change-unacknowledged', 'domain-not-allowed', 'consumer-domain', 'outside-manage-scope',
-  'sponsor-not-found', 'disabled-before-invite',
+  'sponsor-not-found', 'disabled-before-invite', 'invited-guest-undeclared',
 ] as const;
 
 function checkInvitation(c: Checker, v: unknown, path: string): void {
@@ -165,6 +165,13 @@ export function parseSavedPlan(text: string): SavedPlan {
   const s = c.obj(o['summary'], '$.summary');
   for (const k of ['resets', 'profileUpdates', 'adoptions', 'invites', 'markerRecords', 'blocked', 'unchanged']) c.count(s[k], `$.summary.${k}`);
   c.arr(o['guests'], '$.guests').forEach((g, i) => checkGuest(c, g, `$.guests[${i}]`));
+  if (o['idsToDeclare'] !== undefined) {
+    c.arr(o['idsToDeclare'], '$.idsToDeclare').forEach((d, i) => {
+      const x = c.obj(d, `$.idsToDeclare[${i}]`);
+      for (const k of ['email', 'file', 'id']) c.str(x[k], `$.idsToDeclare[${i}].${k}`);
+      c.count(x['line'], `$.idsToDeclare[${i}].line`);
+    });
+  }
   // Absent in plans saved before apply's limits were stated in the plan.
   if (o['limits'] !== undefined) {
     c.arr(o['limits'], '$.limits').forEach((l, i) => {

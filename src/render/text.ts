@@ -10,6 +10,7 @@ import { renderRisksText } from './risks-text.js';
 import { escapeUntrusted } from './untrusted.js';
 import { limitSentence } from './limits-text.js';
 import { describeLifecycle, lifecycleCounts } from './describe-lifecycle.js';
+import { idsToDeclareText } from './ids-to-declare.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -38,9 +39,11 @@ const INDENT = '    ';
 export function renderText(plan: Plan, options: TextOptions): string {
   const p = options.color ? COLOR : PLAIN;
   const risks = renderRisksText(plan);
+  const declare = idsToDeclareText(plan);
+  const notes = declare.length > 0 ? declare.join('\n') + '\n' : '';
   if (plan.guests.length === 0) {
-    if (risks.length === 0) return `${p.green('No changes.')} The tenant matches the declared guests.\n`;
-    return `${risks.join('\n')}\nNo changes to the tenant; the invitation settings above are sent with this file's next reset or invitation.\n`;
+    if (risks.length === 0) return `${p.green('No changes.')} The tenant matches the declared guests.\n${notes}`;
+    return `${risks.join('\n')}\nNo changes to the tenant; the invitation settings above are sent with this file's next reset or invitation.\n${notes}`;
   }
   const out: string[] = [];
   const changing = plan.guests.filter((g) => g.blocked === undefined).length;
@@ -49,6 +52,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   for (const g of plan.guests) out.push(...renderGuest(g, p), '');
   out.push(summaryLine(plan, p));
   for (const l of plan.limits ?? []) out.push(l.exceeded ? p.red(limitSentence(l)) : limitSentence(l));
+  out.push(...declare);
   return out.join('\n') + '\n';
 }
 

@@ -24,7 +24,7 @@ import { parseSavedPlan, type SavedPlan } from '../../render/json.js';
 import { applyPlan, DEFAULT_CONCURRENCY } from '../../apply/apply-plan.js';
 import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/preflight.js';
 import { checkDisableCap, checkMaxDisablesFlag } from '../../plan/disable-cap.js';
-import { progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
+import { idsToDeclareLines, progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
 import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
@@ -181,6 +181,7 @@ export const command: Command = {
           `${s.invites} invite(s), ${s.markerRecords} marker record(s); ${s.failed} failed, ${s.blocked} blocked` +
           `${s.notStarted ? `, ${s.notStarted} not started` : ''}.\n`,
       );
+      for (const l of idsToDeclareLines(guests)) process.stdout.write(l + '\n');
       const stoppedBy = interrupt.received();
       if (stoppedBy) {
         process.stderr.write(

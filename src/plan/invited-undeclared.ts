@@ -1,0 +1,52 @@
+/**
+ * Email-only guests that guestops invited. An email identifies nobody for good: once the guest
+ * exists, only its object id does. So the plan names the `id:` to add to every email-only guest
+ * it finds invited (matched by the invited-marker rule of match.ts), and it blocks an invitation
+ * from a file while a user guestops invited for that file is no longer declared by anyone: that
+ * is what editing the email of an email-only guest looks like, and inviting the new address would
+ * create a second account and orphan the first.
+ */
+import type { DesiredGuest } from '../desired/types.js';
+import type { ObservedUser } from './observed.js';
+import type { Blocked, IdToDeclare } from './types.js';
+import { declarationFileHash, emailHash, parseMarker } from './marker.js';
+import { matchGuest, type UserIndex } from './match.js';
+
+/** Email-only guests resolved through the marker guestops wrote when it invited them. */
+export function idsToDeclare(guests: readonly DesiredGuest[], index: UserIndex): IdToDeclare[] {
+  const out: IdToDeclare[] = [];
+  for (const g of guests) {
+    if (g.id !== undefined || g.upn !== undefined) continue;
+    const m = matchGuest(g, index);
+    if (m.kind === 'matched' && m.via === 'invited-marker') out.push({ email: g.email, file: g.source.file, line: g.source.line, id: m.user.id });
+  }
+  return out;
+}
+
+/**
+ * Users guestops invited for an email-only guest of `file` that no declaration resolves to now,
+ * still carrying the address they were invited with.
+ */
+function undeclaredInvitees(file: string, users: readonly ObservedUser[], claimed: (id: string) => boolean): ObservedUser[] {
+  const fileHash = declarationFileHash(file);
+  return users.filter((u) => {
+    if (claimed(u.id) || u.userType !== 'Guest' || u.mail === null) return false;
+    const m = parseMarker(u.marker);
+    return m.kind === 'ok' && m.marker.invitedFor === fileHash && m.marker.emailHash === emailHash(u.mail);
+  });
+}
+
+/** The block for an invitation of `guest` while an invitee of its file is undeclared, if any. */
+export function undeclaredInviteeBlock(guest: DesiredGuest, users: readonly ObservedUser[], claimed: (id: string) => boolean): Blocked | undefined {
+  const orphans = undeclaredInvitees(guest.source.file, users, claimed);
+  if (orphans.length === 0) return undefined;
+  const which = orphans.map((u) => `user ${u.id} (${u.mail})`).join(', ');
+  const first = orphans[0]!;
+  return {
+    code: 'invited-guest-undeclared',
+    reason:
+      `guestops invited ${which} for an email-only guest of ${guest.source.file} that no guest declares now; ` +
+      `if this guest is that one with a new email, declare \`id: ${first.id}\` here (the email change then moves that user, no second account); ` +
+      `if it is someone else, declare user ${first.id} by its \`id:\` too, then this one is invited`,
+  };
+}
