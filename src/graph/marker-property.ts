@@ -61,12 +61,7 @@ export function markerProperty(name: string): MarkerProperty {
  */
 export async function resolveMarkerProperty(graph: Graph, configured: string | undefined): Promise<MarkerProperty> {
   if (configured !== undefined && configured !== '') return markerProperty(configured);
-  const r = await graph.send<{ value?: { name?: string }[] }>({
-    method: 'POST',
-    path: '/directoryObjects/getAvailableExtensionProperties',
-    body: { isSyncedFromOnPremises: false },
-    idempotent: true, // a read: documented as an action, changes nothing
-  });
+  const r = await listExtensionProperties(graph);
   if (r.status === 403) {
     // A least-privilege plan identity (User.Read.All) may not list extensions: name it instead.
     throw new GuestopsError(
@@ -75,11 +70,7 @@ export async function resolveMarkerProperty(graph: Graph, configured: string | u
     );
   }
   if (r.status < 200 || r.status > 299) throw toGraphError(r);
-  const suffix = `_${MARKER_EXTENSION_NAME}`.toLowerCase();
-  const names = (r.body?.value ?? [])
-    .map((p) => p?.name)
-    .filter((n): n is string => typeof n === 'string' && n.toLowerCase().endsWith(suffix) && EXTENSION_RE.test(n))
-    .sort();
+  const names = markerExtensionNames(r.body);
   if (names.length === 0) {
     throw new GuestopsError(
       'marker-property-missing',
@@ -94,4 +85,37 @@ export async function resolveMarkerProperty(graph: Graph, configured: string | u
     );
   }
   return markerProperty(names[0]!);
+}
+
+function listExtensionProperties(graph: Graph) {
+  return graph.send<{ value?: { name?: string }[] }>({
+    method: 'POST',
+    path: '/directoryObjects/getAvailableExtensionProperties',
+    body: { isSyncedFromOnPremises: false },
+    idempotent: true, // a read: documented as an action, changes nothing
+  });
+}
+
+function markerExtensionNames(body: { value?: { name?: string }[] } | null): string[] {
+  const suffix = `_${MARKER_EXTENSION_NAME}`.toLowerCase();
+  return (body?.value ?? [])
+    .map((p) => p?.name)
+    .filter((n): n is string => typeof n === 'string' && n.toLowerCase().endsWith(suffix) && EXTENSION_RE.test(n))
+    .sort();
+}
+
+/**
+ * The other places a guestops marker may sit while `inUse` is an `extensionAttributeN`: the other
+ * fourteen attributes (same `$select`), and the `*_guestopsState` directory extensions when this
+ * identity may list them (when it may not, only the attributes are looked at). Markers found there
+ * mean the guests were managed under another property: planning with `inUse` would adopt them
+ * again. For a directory extension in use, nothing else is read (it would add all fifteen
+ * attributes to every bulk list).
+ */
+export async function otherMarkerProperties(graph: Graph, inUse: MarkerProperty): Promise<MarkerProperty[]> {
+  if (!ATTRIBUTE_RE.test(inUse.name)) return [];
+  const attributes = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`).filter((n) => n !== inUse.name);
+  const r = await listExtensionProperties(graph);
+  const extensions = r.status >= 200 && r.status < 300 ? markerExtensionNames(r.body) : [];
+  return [...attributes, ...extensions].map(markerProperty);
 }

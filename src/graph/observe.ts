@@ -19,7 +19,7 @@ import { GuestopsError } from '../errors.js';
 import { batchGet, type BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
-import { resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
+import { otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
@@ -113,14 +113,15 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     caller = await detectCaller(graph);
     marker = await resolveMarker();
   }
-  const select = userSelect(marker);
+  const others = await otherMarkerProperties(graph, marker);
+  const select = [...new Set([...USER_FIELDS, marker.select, ...others.map((o) => o.select)])].join(',');
 
   // Started beside the list in parallel mode; a rejection is observed where it is awaited.
   const earlyHolders = parallel && caller.kind === 'app' ? listRoleHolders(graph) : undefined;
   earlyHolders?.catch(() => undefined);
   const sponsors = options.withSponsors === true || wantsSponsors(desired);
   const expand = sponsors ? { $expand: SPONSOR_EXPAND } : {};
-  const listing = { select: [...USER_FIELDS, marker.select], ...(sponsors ? { expand: SPONSOR_EXPAND } : {}) };
+  const listing = { select: select.split(','), ...(sponsors ? { expand: SPONSOR_EXPAND } : {}) };
   const guests = parallel ? await listGuestsPartitioned(graph, listing) : await listGuests(graph, listing);
   const byId = new Map<string, Record<string, unknown>>();
   const byUpn = new Map<string, Record<string, unknown>>();
@@ -227,8 +228,16 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
         .map((u) => toObservedUser(u, marker))
         .filter((u) => u.marker !== null && u.marker.includes('"f":'))
     : [];
+  // Declared users without a marker where guestops looks, but with one where it does not.
+  const elsewhere = [...found.values()].flatMap((u) =>
+    marker.read(u) !== null ? [] : others.flatMap((o) => {
+      const raw = o.read(u);
+      return raw === null ? [] : [{ id: String(u['id']), property: o.name, raw }];
+    }),
+  );
   return {
     caller, users,
+    ...(elsewhere.length > 0 ? { markersElsewhere: { inUse: marker.name, found: elsewhere } } : {}),
     ...(addressHolders.length > 0 ? { addressHolders } : {}),
     ...(undeclaredInvitees.length > 0 ? { undeclaredInvitees } : {}),
     markerProperty: marker,

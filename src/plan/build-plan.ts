@@ -24,6 +24,7 @@ import { DEFAULT_POLICY, type Policy } from '../policy/types.js';
 import { planInviteLifecycle, planLifecycle, type LifecycleOptions } from './lifecycle.js';
 import { disablesOf } from './disable-cap.js';
 import { idsToDeclare, undeclaredInviteeBlock } from './invited-undeclared.js';
+import { checkMarkersElsewhere } from './marker-elsewhere.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -41,6 +42,7 @@ export interface PlanOptions {
 }
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
+  checkMarkersElsewhere(observed);
   const index = indexUsers(observed.users);
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
   const claims = claimedUsers(desired.guests, index);

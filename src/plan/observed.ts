@@ -56,4 +56,12 @@ export interface ObservedTenant {
    * invitation from the same file is blocked while one is undeclared (invited-undeclared.ts).
    */
   readonly undeclaredInvitees?: readonly ObservedUser[];
+  /**
+   * Declared users with no value in the marker property in use but a value in another one that
+   * could hold a guestops marker (read only when the property in use is an extensionAttributeN).
+   */
+  readonly markersElsewhere?: {
+    readonly inUse: string;
+    readonly found: readonly { readonly id: string; readonly property: string; readonly raw: string }[];
+  };
 }
