@@ -200,6 +200,7 @@ async function runReset(
         ? "guestops' intent was taken back (the profile stays written), so the next apply of any run sends the reset"
         : 'taking the intent back failed too: the intent stays on the user and the next apply records the reset or sends it',
     refusedCode: 'reset-refused',
+    throttledCode: 'reset-throttled',
     unknownCode: 'reset-outcome-unknown',
     notDoneCode: 'reset-not-done',
     what: `the reset of ${id}`,
@@ -253,6 +254,7 @@ async function runInvite(ctx: ExecutionContext, rec: StepRecorder, invite: Invit
       return users.length === 1 ? users[0]!.id : undefined;
     },
     refusedCode: 'invite-refused',
+    throttledCode: 'invite-throttled',
     unknownCode: 'invite-outcome-unknown',
     notDoneCode: 'invite-not-done',
     what: `the invitation of ${invite.email}`,

@@ -3,7 +3,9 @@
  * invitation — and settles an unclear outcome by looking at the tenant instead of re-sending.
  *
  *   2xx with what we need        → done.
- *   other 4xx                    → Graph refused for sure: `refused` (nothing happened).
+ *   other 4xx                    → Graph refused for sure: `refused` (nothing happened); a 429
+ *                                  left after the middleware's retries is `throttled` (refused
+ *                                  before acting, too).
  *   500/502/503, or a 2xx body we cannot read
  *                                → Graph answered, so the request is over: read back; if the
  *                                  tenant shows it happened, done; else send again (bounded).
@@ -46,6 +48,7 @@ export interface SendOnce<B, T> {
   onNotDone?(): Promise<string>;
   /** Stable error codes and what the next run does about it, for the guest's report. */
   readonly refusedCode: string;
+  readonly throttledCode: string;
   readonly unknownCode: string;
   readonly notDoneCode: string;
   readonly what: string;
@@ -69,6 +72,9 @@ export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
       if (!ok && r.status < 500) {
         s.rec.response(s.step, r, false);
         await s.onRefused?.();
+        if (r.status === 429) {
+          throw new GuestopsError(s.throttledCode, `${s.what} was throttled by Graph on all ${r.attempts} attempt(s) (${toGraphError(r).message}); nothing happened: run again later, or with a lower --concurrency`);
+        }
         throw new GuestopsError(s.refusedCode, toGraphError(r).message);
       }
       s.rec.response(s.step, r, false, 'outcome unknown: reading the tenant back');

@@ -10,7 +10,7 @@ import { createGraph, type Graph } from '../graph/client.js';
 import { resolveCredentials, type CredentialSource } from '../graph/credentials.js';
 import { resolveGraphUrl } from '../graph/endpoint.js';
 import { pacerOptionsFromEnv } from '../graph/pacer.js';
-import { retryPolicyFromEnv } from '../graph/retry-policy.js';
+import { retryPolicyFromEnv, retryWaitLine, type RetryWait } from '../graph/retry-policy.js';
 import { consistency, consistencyWindowSeconds } from '../graph/consistency.js';
 import { escapeUntrusted } from '../render/untrusted.js';
 
@@ -69,6 +69,9 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** Waits before a retry from this long on are printed. */
+const LONG_WAIT_MS = 2_000;
+
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, stderr: NodeJS.WritableStream = process.stderr): Promise<Connection> {
   const windowSeconds = consistencyWindowSeconds(flags['consistency-window'], env);
   let close = async () => {};
@@ -95,7 +98,13 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
   }
   try {
     const creds = await resolveCredentials(graphUrl, connEnv);
-    const graph = createGraph({ graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env), consistency: consistency(windowSeconds) });
+    // A wait of 2 s or more is said on stderr: nobody should stare at a silent terminal.
+    const onRetryWait = (w: RetryWait) => {
+      if (w.waitMs >= LONG_WAIT_MS) stderr.write(`${escapeUntrusted(retryWaitLine(w))}\n`);
+    };
+    const graph = createGraph({
+      graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env), consistency: consistency(windowSeconds), onRetryWait,
+    });
     const markerProperty = flags['marker-property'] ?? (env['GUESTOPS_MARKER_PROPERTY'] || undefined);
     return { graph, graphUrl, markerProperty, credentialSource: creds.source, emulator: usingEmulator, close };
   } catch (e) {

@@ -52,6 +52,7 @@ export async function batchGet(
   let pending = gets.map((_, i) => i);
   for (let attempt = 0; pending.length > 0; attempt++) {
     const retry: number[] = [];
+    const statuses = new Set<number>();
     let waitMs: number | undefined;
     for (let start = 0; start < pending.length; start += MAX_BATCH) {
       const chunk = pending.slice(start, start + MAX_BATCH);
@@ -70,6 +71,7 @@ export async function batchGet(
         const status = typeof inner?.status === 'number' ? inner.status : 0;
         if ((status === 0 || INNER_RETRYABLE.has(status)) && attempt < policy.maxRetries) {
           retry.push(i);
+          statuses.add(status);
           const told = parseRetryAfter(header(inner?.headers, 'retry-after'), Date.now());
           if (told !== undefined) waitMs = Math.max(waitMs ?? 0, told);
           continue;
@@ -84,7 +86,10 @@ export async function batchGet(
       if (waitMs !== undefined && waitMs > policy.maxDelayMs) {
         throw new GuestopsError('graph-throttled', `Graph asked to wait ${Math.round(waitMs / 1000)} s inside $batch, longer than the ${Math.round(policy.maxDelayMs / 1000)} s guestops accepts`);
       }
-      await sleep(retryDelayMs(waitMs, attempt, policy));
+      const wait = retryDelayMs(waitMs, attempt, policy);
+      const why = [...statuses].sort().map((s) => (s === 0 ? 'no answer' : `HTTP ${s}`)).join(', ');
+      graph.onRetryWait?.({ method: 'GET', path: `/$batch (${retry.length} inner request(s))`, why, told: waitMs !== undefined, waitMs: wait, retry: attempt + 1, of: policy.maxRetries });
+      await sleep(wait);
     }
     pending = retry;
   }

@@ -10,7 +10,7 @@ import { ExactUrlAuthMiddleware, RetryMiddleware, pathOf } from './middleware.js
 import { Pacer, INVITATION_RATE, type PacerOptions } from './pacer.js';
 import { RequestMeta } from './request-meta.js';
 import { consistency as defaultConsistency, type Consistency } from './consistency.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, type OnRetryWait, type RetryPolicy } from './retry-policy.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -45,6 +45,8 @@ export interface GraphOptions {
   readonly invitationRate?: PacerOptions;
   /** The consistency window (default: DEFAULT_CONSISTENCY_WINDOW_SECONDS). */
   readonly consistency?: Consistency;
+  /** Told of every wait before a retry (the CLI prints the long ones). */
+  readonly onRetryWait?: OnRetryWait;
 }
 
 export interface Graph {
@@ -55,6 +57,8 @@ export interface Graph {
   readonly invitationPacer: Pacer;
   /** The retry rules the middleware applies (also used by $batch for inner requests). */
   readonly retry: RetryPolicy;
+  /** Told of every wait before a retry, also of inner $batch requests. */
+  readonly onRetryWait: OnRetryWait;
   /** How long a write may stay invisible to readers, and the waiting helpers use it. */
   readonly consistency: Consistency;
   /**
@@ -78,7 +82,7 @@ export function createGraph(options: GraphOptions): Graph {
     customHosts: new Set([new URL(graphUrl).hostname]),
     middleware: [
       new ExactUrlAuthMiddleware(origin, options.auth),
-      new RetryMiddleware(options.retry ?? DEFAULT_RETRY_POLICY),
+      new RetryMiddleware(options.retry ?? DEFAULT_RETRY_POLICY, Math.random, options.onRetryWait),
       new TelemetryHandler(),
       new HTTPMessageHandler(),
     ],
@@ -163,6 +167,7 @@ export function createGraph(options: GraphOptions): Graph {
     baseUrl,
     invitationPacer: new Pacer(options.invitationRate ?? INVITATION_RATE),
     retry: options.retry ?? DEFAULT_RETRY_POLICY,
+    onRetryWait: options.onRetryWait ?? (() => {}),
     consistency: cons,
     lastWriteAt: () => lastWrite,
     send,
@@ -170,14 +175,11 @@ export function createGraph(options: GraphOptions): Graph {
   };
 }
 
+/** Graph's error answer as a typed error; a 429 left after every retry is `graph-throttled`. */
 export function toGraphError(r: GraphResponse<unknown>): GraphError {
   const f = graphErrorFields(r.body);
-  return new GraphError({
-    status: r.status,
-    graphCode: f.graphCode,
-    graphMessage: f.graphMessage,
-    requestId: r.requestId,
-    method: r.method,
-    path: r.path,
-  });
+  return new GraphError(
+    { status: r.status, graphCode: f.graphCode, graphMessage: f.graphMessage, requestId: r.requestId, method: r.method, path: r.path },
+    r.status === 429 ? 'graph-throttled' : 'graph-error',
+  );
 }

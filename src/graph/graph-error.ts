@@ -43,14 +43,23 @@ export class GraphError extends GuestopsError {
 }
 
 /**
- * No answer (connection reset, timeout): for a non-idempotent request the server may or may not
- * have acted. Code `graph-outcome-unknown`; callers must read state back before trying again.
+ * No answer (connection reset, timeout). A read or another request safe to repeat was tried
+ * `attempts` times: code `graph-unreachable`. A request that is not (POST /invitations) was sent
+ * once and the server may or may not have acted: code `graph-outcome-unknown`; callers must read
+ * state back before trying again.
  */
 export class GraphUnreachableError extends GuestopsError {
   readonly method: string;
   readonly path: string;
-  constructor(method: string, path: string, reason: string, cause?: unknown) {
-    super('graph-outcome-unknown', `Graph ${method} ${path}: no response (${reason})`, { method, path }, { cause });
+  constructor(method: string, path: string, reason: string, cause?: unknown, repeated?: { readonly attempts: number }) {
+    super(
+      repeated ? 'graph-unreachable' : 'graph-outcome-unknown',
+      repeated
+        ? `Graph ${method} ${path}: no response in ${repeated.attempts} attempt(s) (${reason}); check the network or proxy to Graph, then run again`
+        : `Graph ${method} ${path}: no response (${reason})`,
+      { method, path },
+      { cause },
+    );
     this.name = 'GraphUnreachableError';
     this.method = method;
     this.path = path;

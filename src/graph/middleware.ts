@@ -18,7 +18,7 @@ import type { AuthenticationProvider, Context, Middleware } from '@microsoft/mic
 import { GuestopsError } from '../errors.js';
 import { GraphUnreachableError } from './graph-error.js';
 import { RequestMeta } from './request-meta.js';
-import { isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs, type OnRetryWait, type RetryPolicy } from './retry-policy.js';
 
 function metaOf(context: Context): RequestMeta {
   const meta = context.middlewareControl?.getMiddlewareOptions(RequestMeta) as RequestMeta | undefined;
@@ -116,6 +116,7 @@ export class RetryMiddleware implements Middleware {
   constructor(
     private readonly policy: RetryPolicy,
     private readonly random: () => number = Math.random,
+    private readonly onWait: OnRetryWait = () => {},
   ) {}
 
   setNext(next: Middleware): void {
@@ -154,10 +155,11 @@ export class RetryMiddleware implements Middleware {
         if (meta.idempotent && left) {
           const wait = retryDelayMs(undefined, attempt, this.policy, this.random);
           meta.waitedMs += wait;
+          this.onWait({ method: meta.method, path, why: `no response (${reason})`, told: false, waitMs: wait, retry: attempt + 1, of: this.policy.maxRetries });
           await sleep(wait);
           continue;
         }
-        const err = new GraphUnreachableError(meta.method, path, reason, failure);
+        const err = new GraphUnreachableError(meta.method, path, reason, failure, meta.idempotent ? { attempts: attempt + 1 } : undefined);
         meta.failure = err;
         throw err;
       }
@@ -166,6 +168,7 @@ export class RetryMiddleware implements Middleware {
       if (told !== undefined && told > this.policy.maxDelayMs) return; // longer than we agree to wait
       const wait = retryDelayMs(told, attempt, this.policy, this.random);
       meta.waitedMs += wait;
+      this.onWait({ method: meta.method, path, why: `HTTP ${response.status}`, told: told !== undefined, waitMs: wait, retry: attempt + 1, of: this.policy.maxRetries });
       await sleep(wait);
     }
   }

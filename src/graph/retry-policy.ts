@@ -33,6 +33,30 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 export const RETRYABLE_IDEMPOTENT = new Set([429, 500, 502, 503, 504]);
 
+/** A wait before a retry, told to whoever shows progress (the CLI prints the long ones). */
+export interface RetryWait {
+  readonly method: string;
+  /** Path and query (tenant text: escape before printing). */
+  readonly path: string;
+  /** What Graph did: `HTTP 429`, `HTTP 503`, `no response (…)`. */
+  readonly why: string;
+  /** Whether Graph said how long (Retry-After). */
+  readonly told: boolean;
+  readonly waitMs: number;
+  /** 1-based number of the retry this wait precedes, of at most `of`. */
+  readonly retry: number;
+  readonly of: number;
+}
+
+export type OnRetryWait = (w: RetryWait) => void;
+
+/** The stderr line for a wait (values escaped by the caller; the path without its query, which is long and names addresses). */
+export function retryWaitLine(w: RetryWait): string {
+  const path = w.path.split('?')[0];
+  const secs = w.waitMs >= 10_000 ? Math.round(w.waitMs / 1000) : Math.round(w.waitMs / 100) / 10;
+  return `guestops: Graph answered ${w.method} ${path} with ${w.why}; waiting ${secs} s${w.told ? ' as its Retry-After asks' : ''} before retry ${w.retry} of ${w.of}`;
+}
+
 /** Milliseconds to wait as told by a `Retry-After` value, or undefined when absent/unparseable. */
 export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
   if (value === null || value === undefined) return undefined;
