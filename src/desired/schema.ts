@@ -162,11 +162,15 @@ function whitespaceName(ch: string): string | undefined {
   return undefined;
 }
 
-/** The first thing in an invitation address that Graph refuses, or undefined. */
-export function forbiddenInInvitationEmail(email: string): string | undefined {
+/**
+ * The first thing in an invitation address that Graph refuses, or undefined. `allowPlus`: the
+ * rule of a guest's `email`, which may hold `+` (adopting or updating such a guest sends no
+ * invitation; the planner blocks a reset or invitation to it).
+ */
+export function forbiddenInInvitationEmail(email: string, allowPlus = false): string | undefined {
   const at = email.lastIndexOf('@');
   const local = at >= 0 ? email.slice(0, at) : email;
-  const bad = /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/u.exec(local);
+  const bad = (allowPlus ? /[~!#$%^&*()=[\]{}\\/|;:"<>?,\s]/u : /[~!#$%^&*()+=[\]{}\\/|;:"<>?,\s]/u).exec(local);
   if (bad) return `contains ${whitespaceName(bad[0]) ?? quoteValue(bad[0])}, which Graph refuses in an invitation address`;
   if (/^[.-]/.test(local)) return `starts with ${quoteValue(local[0]!)}, which Graph refuses at the start of the local part`;
   if (/[.-]$/.test(local)) return `ends its local part with ${quoteValue(local[local.length - 1]!)}, which Graph refuses`;
@@ -260,7 +264,7 @@ function describeError(error: ErrorObject, root: YNode): Mapped | undefined {
   if (shape === 'guests/*/email') {
     if (kw === 'maxLength') return at('email-too-long', `email ${quoteValue(text)} is longer than 254 characters`, 3);
     if (kw === 'pattern') {
-      const why = forbiddenInInvitationEmail(text);
+      const why = forbiddenInInvitationEmail(text, true);
       if (why) return at('email-forbidden-character', `email ${quoteValue(text)} ${why}`, 1);
     }
     return at('invalid-email', `email ${quoteValue(text)} is not a valid email address${emailHint(text)}`, 2);

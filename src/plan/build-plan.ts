@@ -25,6 +25,7 @@ import { planInviteLifecycle, planLifecycle, type LifecycleOptions } from './lif
 import { disablesOf } from './disable-cap.js';
 import { idsToDeclare, undeclaredInviteeBlock } from './invited-undeclared.js';
 import { checkMarkersElsewhere } from './marker-elsewhere.js';
+import { invitationAddressBlock } from './invitation-address.js';
 
 export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 
@@ -106,7 +107,9 @@ function planGuest(
   rules: Rules,
   policy: Policy,
 ): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } {
-  const guarded = guardGuest(guest, decide(guest, index, callerKind, lease, claims, rules), policy);
+  const decided = decide(guest, index, callerKind, lease, claims, rules);
+  const refusedAddress = invitationAddressBlock(decided.actions);
+  const guarded = guardGuest(guest, refusedAddress ? { ...(decided.user ? { user: decided.user } : {}), actions: [], blocked: refusedAddress } : decided, policy);
   const outcome = guarded.outcome;
   const user = outcome.user;
   const plan: GuestPlan = {

@@ -144,7 +144,9 @@ export type BlockedCode =
   | 'sponsor-not-found'
   | 'disabled-before-invite'
   /** An invitation from a file whose earlier email-only invitee is no longer declared (invited-undeclared.ts). */
-  | 'invited-guest-undeclared';
+  | 'invited-guest-undeclared'
+  /** A reset or invitation to an address Graph refuses as an invitation address (a `+`). */
+  | 'email-not-invitable';
 
 export interface Blocked {
   readonly code: BlockedCode;

@@ -29,6 +29,7 @@ export const BLOCKED_TITLE: Readonly<Record<BlockedCode, string>> = {
   'sponsor-not-found': 'sponsor not found',
   'disabled-before-invite': 'disabled before it was invited',
   'invited-guest-undeclared': 'an earlier invitee of this file is undeclared',
+  'email-not-invitable': 'Graph refuses this invitation address',
 };
 
 export const ACTION_TITLE: Readonly<Record<Action['type'], string>> = {

@@ -56,7 +56,7 @@ const RESET_REASONS = ['email-changed', 'generation-bumped', 'adopted-with-new-e
 const BLOCKED_CODES = [
   'not-found', 'not-a-guest', 'role-holder-app-only', 'generation-decreased', 'intent-held', 'marker-unreadable', 'identity-mismatch', 'email-in-use',
   'domain-change-unacknowledged', 'domain-not-allowed', 'consumer-domain', 'outside-manage-scope',
-  'sponsor-not-found', 'disabled-before-invite', 'invited-guest-undeclared',
+  'sponsor-not-found', 'disabled-before-invite', 'invited-guest-undeclared', 'email-not-invitable',
 ] as const;
 
 function checkInvitation(c: Checker, v: unknown, path: string): void {
