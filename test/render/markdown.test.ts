@@ -45,7 +45,9 @@ test('user data cannot inject HTML, break a table or a fence', () => {
       guest({ id: ID, email: nasty, file: 'guests/a|b.yaml', line: 2, domainChangeAcks: [{ from: 'x.example', to: 'evil.example', at: 'guest' }] }),
       guest({ upn: 'nobody|<img src=x onerror=alert(1)>', email: 'n@x.example', line: 5 }),
     ),
-    tenant([user({ mail: 'old```\n</details>@x.example', marker: marker(0, 'old@x.example') })]),
+    // The marker already records the nasty address: a profile update only (a reset to it would be
+    // blocked, as Graph refuses such an invitation address), so the mail diff is rendered.
+    tenant([user({ mail: 'old```\n</details>@x.example', marker: marker(0, nasty) })]),
     NOW,
   );
   const md = renderMarkdown(plan);
