@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
-import { usingEmulator } from '../helpers/emulator.js';
+import { usingEmulator, withEmulator } from '../helpers/emulator.js';
 import { demoWorkdir, guestops, workdir } from '../apply/support.js';
 
 function oneLine(stderr: string): string {
@@ -112,4 +112,22 @@ test('import --out newdir suggests validating the folder it wrote', async () => 
     assert.match(readFileSync(join(cwd, 'newdir', file), 'utf8'), /^# yaml-language-server: \$schema=\.\.\/schemas\/guests\.schema\.json\n/);
     assert.equal(readFileSync(join(cwd, 'schemas', 'guests.schema.json'), 'utf8'), readFileSync(join(repoRoot, 'schemas', 'guests.schema.json'), 'utf8'));
   });
+});
+
+test("the emulator's --help example plans against the demo tenant as printed", async () => {
+  const help = await runCli(['emulator', '--help']);
+  const example = help.stdout.split('\n').find((l) => l.trim().startsWith('GUESTOPS_TOKEN='))!.trim();
+  const [token, property, ...command] = example.split(/\s+/);
+  assert.deepEqual(command.slice(0, 3), ['guestops', 'plan', '--graph-url']);
+  const emu = await withEmulator();
+  try {
+    const r = await runCli(['plan', '--graph-url', emu.url], {
+      cwd: demoWorkdir(),
+      env: { [token!.split('=')[0]!]: token!.split('=')[1]!, [property!.split('=')[0]!]: property!.split('=')[1]! },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Plan: /m);
+  } finally {
+    await emu.close();
+  }
 });

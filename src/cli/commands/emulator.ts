@@ -36,7 +36,9 @@ Options:
 
 Graph is served under /v1.0 (tokens come from the seed, e.g. "Authorization: Bearer demo-plan");
 the test control plane under /_emulator (state, requests, faults, settings, redeem/{id}).
-Example:  guestops plan --graph-url http://127.0.0.1:PORT   with GUESTOPS_TOKEN=demo-plan
+Example (demo-plan may not list directory extensions, as a least-privilege plan identity, so the
+marker property is named):
+  GUESTOPS_TOKEN=demo-plan GUESTOPS_MARKER_PROPERTY=extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState guestops plan --graph-url http://127.0.0.1:PORT
 `;
 
 interface EmulatorArgs {
