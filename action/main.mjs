@@ -50,7 +50,17 @@ function commandLine(command, temp) {
   const maxResets = only('max-resets', ['apply']);
   const report = only('report', ['apply']);
   const planFile = only('plan-file', ['plan', 'drift', 'apply']);
+  const baseDir = only('base-dir', ['plan']);
+  const basePolicy = only('base-policy', ['plan']);
+  const skip = input('skip-if-unchanged');
+  if (skip !== '' && skip !== 'true' && skip !== 'false') throw new ActionError(`input 'skip-if-unchanged' must be true or false, got '${skip}'`);
+  if (skip === 'true' && command !== 'plan') throw new ActionError(`input 'skip-if-unchanged' is for plan only, not '${command}'`);
+  const policy = input('policy');
+  if (policy) args.push('--policy', policy);
   if (command === 'validate') return args;
+  if (baseDir) args.push('--base-dir', baseDir);
+  if (basePolicy) args.push('--base-policy', basePolicy);
+  if (skip === 'true') args.push('--skip-if-unchanged');
   const graphUrl = input('graph-url');
   const marker = input('marker-property');
   if (graphUrl) args.push('--graph-url', graphUrl);
@@ -72,9 +82,10 @@ function cliEnv(command) {
   const client = input('client-id');
   if (tenant) env['AZURE_TENANT_ID'] = tenant;
   if (client) env['AZURE_CLIENT_ID'] = client;
-  // The comment token goes to plan only: apply and drift never write to GitHub.
+  // The token goes to plan (the sticky comment) and apply (which only reads whether its commit is
+  // still the tip of its branch); drift and validate never talk to GitHub.
   const token = input('github-token');
-  if (command === 'plan' && token) env['GITHUB_TOKEN'] = token;
+  if ((command === 'plan' || command === 'apply') && token) env['GITHUB_TOKEN'] = token;
   return env;
 }
 

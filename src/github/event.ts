@@ -11,6 +11,8 @@ export interface PullRequestContext {
   readonly number: number;
   /** True when the head branch lives in another repository (a fork): its token is read-only. */
   readonly fromFork: boolean;
+  /** The pull request's head commit (40 hex), the one its plan was made for; null when the payload lacks it. */
+  readonly headSha: string | null;
 }
 
 /** Events whose payload carries a pull request we may comment on. `pull_request_target` is deliberately absent. */
@@ -20,7 +22,7 @@ interface PullRequestPayload {
   readonly number?: unknown;
   readonly pull_request?: {
     readonly number?: unknown;
-    readonly head?: { readonly repo?: { readonly full_name?: unknown } | null };
+    readonly head?: { readonly sha?: unknown; readonly repo?: { readonly full_name?: unknown } | null };
   };
 }
 
@@ -46,5 +48,13 @@ export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRe
     throw new GuestopsError('github-event-unreadable', `GITHUB_REPOSITORY must be OWNER/REPO, got '${repository}'`);
   }
   const head = payload.pull_request?.head?.repo?.full_name;
-  return { owner, repo, number, fromFork: typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase() };
+  const sha = payload.pull_request?.head?.sha;
+  return {
+    owner,
+    repo,
+    number,
+    fromFork: typeof head === 'string' && head.toLowerCase() !== repository.toLowerCase(),
+    // Only a well-formed commit id is ever printed into the comment.
+    headSha: typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha) ? sha : null,
+  };
 }

@@ -11,10 +11,10 @@ import { join, resolve } from 'node:path';
 import * as core from '@actions/core';
 import type { Plan } from '../plan/types.js';
 import { capAnnotations, planAnnotations } from './annotations.js';
-import { pullRequestContext } from './event.js';
+import { pullRequestContext, type PullRequestContext } from './event.js';
 import { appendJobSummary } from './job-summary.js';
 import { GithubRest, GithubRestError } from './rest.js';
-import { planCommentBody, upsertPlanComment } from './sticky-comment.js';
+import { markPlanCommentOutdated, planCommentBody, upsertPlanComment } from './sticky-comment.js';
 import { annotationText } from '../render/untrusted.js';
 
 export function inGithubActions(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -59,40 +59,80 @@ function runUrl(env: NodeJS.ProcessEnv): string | null {
 }
 
 /**
- * Creates or updates the sticky plan comment. Every failure becomes a warning: the comment is a
- * convenience, the summary already holds the plan, and a fork's read-only token must not turn
- * a good plan into a red check.
+ * The REST client and pull request for the sticky comment, or null after a warning saying why
+ * there is none. Every failure here is a warning: the comment is a convenience, the summary
+ * already holds the plan, and a fork's read-only token must not turn a good plan into a red check.
  */
-async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
+async function commentTarget(env: NodeJS.ProcessEnv): Promise<{ rest: GithubRest; pr: PullRequestContext } | null> {
   let pr;
   try {
     pr = await pullRequestContext(env);
   } catch (e) {
     core.warning(annotationText(`guestops: no plan comment: ${(e as Error).message}`));
-    return;
+    return null;
   }
-  if (!pr) return;
+  if (!pr) return null;
   const token = env['GITHUB_TOKEN'];
   if (!token) {
     core.warning(
       'guestops: no plan comment: GITHUB_TOKEN is not set (pass `GITHUB_TOKEN: ${{ github.token }}` to the step); the plan is in the job summary.',
     );
-    return;
+    return null;
   }
   core.setSecret(token);
-  const rest = new GithubRest({ apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com', token });
+  return { rest: new GithubRest({ apiUrl: env['GITHUB_API_URL'] || 'https://api.github.com', token }), pr };
+}
+
+function commentFailure(e: unknown, pr: PullRequestContext): void {
+  const denied = e instanceof GithubRestError && (e.status === 403 || e.status === 401 || e.status === 404);
+  const why = denied
+    ? pr.fromFork
+      ? 'the token of a pull request from a fork is read-only'
+      : 'the token may not write pull-request comments (does the job have `pull-requests: write`?)'
+    : 'GitHub API call failed';
+  core.warning(annotationText(`guestops: no plan comment: ${why}: ${(e as Error).message}. The plan is in the job summary.`));
+}
+
+/** Creates or updates the sticky plan comment, naming the head commit the plan is for. */
+async function commentOnPullRequest(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const target = await commentTarget(env);
+  if (!target) return;
+  const { rest, pr } = target;
   try {
-    const result = await upsertPlanComment(rest, pr, planCommentBody(markdown, runUrl(env)));
+    const result = await upsertPlanComment(rest, pr, planCommentBody(markdown, runUrl(env), pr.headSha));
     core.info(annotationText(`guestops: plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`));
   } catch (e) {
-    const denied = e instanceof GithubRestError && (e.status === 403 || e.status === 401 || e.status === 404);
-    const why = denied
-      ? pr.fromFork
-        ? 'the token of a pull request from a fork is read-only'
-        : 'the token may not write pull-request comments (does the job have `pull-requests: write`?)'
-      : 'GitHub API call failed';
-    core.warning(annotationText(`guestops: no plan comment: ${why}: ${(e as Error).message}. The plan is in the job summary.`));
+    commentFailure(e, pr);
   }
+}
+
+/**
+ * Called when a plan run starts, before guests/ is read: the comment of the previous push is
+ * marked outdated at once, so it never looks current while this run works, and stays marked
+ * when this run fails before it can replace it.
+ */
+export async function publishPlanStarted(): Promise<void> {
+  const target = await commentTarget(process.env);
+  if (!target) return;
+  try {
+    const marked = await markPlanCommentOutdated(target.rest, target.pr, runUrl(process.env));
+    if (marked) core.info(`guestops: the previous plan comment on pull request #${target.pr.number} is marked outdated`);
+  } catch (e) {
+    commentFailure(e, target.pr);
+  }
+}
+
+/**
+ * A plan run that had nothing to plan (`plan --skip-if-unchanged`: guests/ and the policy equal
+ * the base's): the summary and the comment say so, for the head commit; no tenant was read.
+ */
+export async function publishNothingToPlan(markdown: string): Promise<void> {
+  const env = process.env;
+  await appendJobSummary(markdown, env);
+  core.setOutput('has-changes', 'false');
+  core.setOutput('resets', '0');
+  core.setOutput('blocked', '0');
+  await commentOnPullRequest(markdown, env);
 }
 
 // @actions/core reads GITHUB_OUTPUT / GITHUB_STEP_SUMMARY from process.env itself, so these read it too.

@@ -101,6 +101,18 @@ export class GithubRest {
     return out;
   }
 
+  /** The commit a branch points at now (`GET /repos/{o}/{r}/git/ref/heads/{branch}`). */
+  async branchHead(owner: string, repo: string, branch: string): Promise<string> {
+    const path = branch.split('/').map(enc).join('/');
+    const res = await this.request('GET', `${this.base}/repos/${enc(owner)}/${enc(repo)}/git/ref/heads/${path}`);
+    const body = (await res.json()) as { object?: { sha?: unknown } };
+    const sha = body.object?.sha;
+    if (typeof sha !== 'string' || !/^[0-9a-f]{40}$/.test(sha)) {
+      throw new GuestopsError('github-rest-failed', `GET git/ref/heads/${branch}: the answer names no commit`);
+    }
+    return sha;
+  }
+
   async createIssueComment(owner: string, repo: string, issue: number, body: string): Promise<IssueComment> {
     const res = await this.request('POST', `${this.base}/repos/${enc(owner)}/${enc(repo)}/issues/${issue}/comments`, { body });
     return toComment(await res.json());

@@ -27,6 +27,7 @@ import { checkDisableCap, checkMaxDisablesFlag } from '../../plan/disable-cap.js
 import { idsToDeclareLines, progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
 import { inGithubActions, publishApply } from '../../github/publish.js';
+import { checkRunIsBranchTip } from '../../github/commit-tip.js';
 import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { checkEmailChangeCap } from '../../plan/email-change-cap.js';
@@ -62,6 +63,9 @@ ${CONNECTION_USAGE}
 Interrupting: the first Ctrl-C (SIGINT) or SIGTERM starts no new guest, lets the guests in flight
   finish, writes the summary and report, prints the command that resumes the run and exits 130.
   A second one stops at once and says what is left.
+
+In GitHub Actions, apply first checks with GITHUB_TOKEN (contents: read) that the run's commit
+(GITHUB_SHA) is still the tip of its branch: a re-run of an old apply run is refused.
 
 Exit codes: 0 everything applied; 1 invalid input, refused plan, or any guest blocked or failed.
 
@@ -111,6 +115,8 @@ export const command: Command = {
     const policy = await loadPolicyOrReport(o.policy);
     if (!desired || !policy) return 1;
     checkMaxDisablesFlag(maxDisables, policy);
+    // In GitHub Actions: only the tip of the branch is applied (a re-run of an old run is refused).
+    await checkRunIsBranchTip();
 
     const startedAt = new Date();
     const runId = resolveRunId(o['run-id'] ? { ...process.env, GUESTOPS_RUN_ID: o['run-id'] } : process.env);

@@ -21,7 +21,8 @@ import { disablesOverCap } from '../../plan/disable-cap.js';
 import { renderText } from '../../render/text.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderJson } from '../../render/json.js';
-import { inGithubActions, publishPlan } from '../../github/publish.js';
+import { inGithubActions, publishNothingToPlan, publishPlan, publishPlanStarted } from '../../github/publish.js';
+import { nothingToPlanText, unchangedFromBase } from '../unchanged-from-base.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { loadBaseOrReport } from '../base-input.js';
 import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
@@ -31,6 +32,7 @@ const usage = `guestops plan: show what apply would change, without changing any
 
 Usage: guestops plan [--dir guests] [--policy FILE] [--base-dir DIR] [--format text|markdown|json]
                      [--out plan.json] [--detailed-exitcode] [--max-resets N]
+                     [--skip-if-unchanged --base-policy FILE]
 
 Options:
   -d, --dir DIR          folder of guest YAML files (default: guests)
@@ -43,6 +45,10 @@ ${policyUsage(25)}
                          tenant, so their changes are shown against it, even when nobody is reset
   --max-resets N         the reset limit apply will enforce, stated in the plan (env GUESTOPS_MAX_RESETS;
                          default 20); a saved plan carries it to 'apply --plan'
+  --skip-if-unchanged    with --base-dir: when guests/ and the policy file are the same as the
+                         base's, say so and read nothing from the tenant (a plan check required
+                         on every pull request stays fast for those that change neither)
+  --base-policy FILE     the policy file as of the review's base (absent: the base has none)
 ${CONNECTION_USAGE}
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
@@ -66,17 +72,32 @@ export const command: Command = {
       policy: { type: 'string' },
       'base-dir': { type: 'string' },
       'max-resets': { type: 'string' },
+      'skip-if-unchanged': { type: 'boolean', default: false },
+      'base-policy': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const flag = o['max-resets'] === undefined ? undefined : positiveInt('plan', 'max-resets', o['max-resets'], 0, 0);
     const maxResets = maxResetsSetting(flag, process.env);
     if ('error' in maxResets) throw new GuestopsError('usage', maxResets.error);
     const format = oneOf('plan', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
+    if ((o['skip-if-unchanged'] || o['base-policy'] !== undefined) && o['base-dir'] === undefined) {
+      throw new GuestopsError('usage', 'guestops plan: --skip-if-unchanged and --base-policy compare with the base: give --base-dir too');
+    }
     if (o.out !== undefined) await checkWritableFile('--out', o.out);
+    // First, before anything can fail: the previous push's plan comment must not look current.
+    if (inGithubActions()) await publishPlanStarted();
     const desired = await loadOrReport(o.dir!);
     const policy = await loadPolicyOrReport(o.policy);
     const base = o['base-dir'] !== undefined ? await loadBaseOrReport(o['base-dir']) : undefined;
     if (!desired || !policy || base === null) return 1;
+
+    if (o['skip-if-unchanged'] && base && (await unchangedFromBase(desired, base, policy.file, o['base-policy']))) {
+      const text = nothingToPlanText();
+      if (format === 'json') writeGuarded(process.stdout, JSON.stringify({ formatVersion: 1, skipped: 'unchanged-from-base', message: text }, null, 2) + '\n');
+      else writeUntrusted(process.stdout, `${text}\n`);
+      if (inGithubActions()) await publishNothingToPlan(`### guestops plan\n\n${text}\n`);
+      return 0;
+    }
 
     const conn = await connect(o);
     try {

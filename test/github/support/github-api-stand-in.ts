@@ -25,6 +25,8 @@ export interface GithubApiStandIn {
   /** Comments per `owner/repo#number`. */
   comments(owner: string, repo: string, issue: number): StoredComment[];
   addComment(owner: string, repo: string, issue: number, body: string, user?: StoredComment['user']): StoredComment;
+  /** Points `owner/repo`'s branch at a commit (what `git/ref/heads/{branch}` answers). */
+  setBranch(owner: string, repo: string, branch: string, sha: string): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ const BOT = { login: 'github-actions[bot]', type: 'Bot' } as const;
 
 export async function startGithubApiStandIn(options: StandInOptions): Promise<GithubApiStandIn> {
   const store = new Map<string, StoredComment[]>();
+  const branches = new Map<string, string>();
   const requests: RecordedRequest[] = [];
   let nextId = 1000;
   let base = '';
@@ -77,6 +80,12 @@ export async function startGithubApiStandIn(options: StandInOptions): Promise<Gi
       requests.push({ method: req.method ?? '', path: url.pathname + url.search, authorized: grant !== undefined });
       if (!grant) return send(res, 401, { message: 'Bad credentials' });
 
+      const ref = /^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/heads\/(.+)$/.exec(url.pathname);
+      if (ref && req.method === 'GET') {
+        const sha = branches.get(`${ref[1]}/${ref[2]}:${decodeURIComponent(ref[3]!)}`);
+        if (!sha) return send(res, 404, { message: 'Not Found' });
+        return send(res, 200, { ref: `refs/heads/${decodeURIComponent(ref[3]!)}`, object: { sha, type: 'commit' } });
+      }
       let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
       if (m && req.method === 'GET') {
         const [o, r, n] = [m[1]!, m[2]!, Number(m[3])];
@@ -126,6 +135,7 @@ export async function startGithubApiStandIn(options: StandInOptions): Promise<Gi
     requests,
     comments: list,
     addComment: add,
+    setBranch: (o, r, b, sha) => void branches.set(`${o}/${r}:${b}`, sha),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
