@@ -81,7 +81,7 @@ test('every third-party action is pinned to a full commit SHA with its version i
       assert.match(m[2]!, /^\s+# v\d+\.\d+\.\d+$/, `${name}: ${ref} has a '# vX.Y.Z' comment`);
     }
   }
-  assert.ok(count >= 9, `found ${count} uses: lines`);
+  assert.ok(count >= 12, `found ${count} uses: lines`);
   // The parsed view agrees with the line scan (no uses: hidden in a flow mapping).
   const parsed = [...workflows.values()].flatMap((w) => steps(w).map((s) => s.uses).filter((u): u is string => typeof u === 'string'));
   assert.equal(parsed.length, count);
@@ -98,7 +98,7 @@ test('permissions: none at the top, an explicit least-privilege set per job', ()
   const allowed: Record<string, Record<string, Record<string, string>>> = {
     'ci.yml': { test: { contents: 'read' }, audit: { contents: 'read' } },
     'plan.yml': { plan: { contents: 'read', 'id-token': 'write', 'pull-requests': 'write' } },
-    'apply.yml': { build: { contents: 'read' }, apply: { contents: 'read', 'id-token': 'write' } },
+    'apply.yml': { plan: { contents: 'read', 'id-token': 'write' }, apply: { contents: 'read', 'id-token': 'write' } },
     'drift.yml': { drift: { contents: 'read', 'id-token': 'write' } },
   };
   for (const [name, w] of workflows) {
@@ -111,19 +111,36 @@ test('permissions: none at the top, an explicit least-privilege set per job', ()
   }
 });
 
+/** The guestops action steps of a job: this repository's own action, `uses: ./…`. */
+function actionSteps(job: Job): Step[] {
+  return (job.steps ?? []).filter((s) => typeof s.uses === 'string' && s.uses.startsWith('./'));
+}
+
 test('id-token: write only in jobs that use a Graph identity, and those pass the right client id', () => {
   for (const [name, w] of workflows) {
-    for (const job of Object.values(w.jobs)) {
+    for (const [jobName, job] of Object.entries(w.jobs)) {
       const oidc = (job.permissions as Json)['id-token'] === 'write';
-      const identitySteps = (job.steps ?? []).filter((s) => s.env?.['AZURE_CLIENT_ID'] !== undefined);
-      assert.equal(oidc, identitySteps.length > 0, `${name}: id-token exactly where AZURE_CLIENT_ID is used`);
+      const identitySteps = actionSteps(job).filter((s) => s.with?.['client-id'] !== undefined);
+      assert.equal(oidc, identitySteps.length > 0, `${name}/${jobName}: id-token exactly where a client id is used`);
       for (const s of identitySteps) {
-        assert.equal(s.env!['AZURE_TENANT_ID'], '${{ vars.AZURE_TENANT_ID }}', name);
-        assert.equal(s.env!['GUESTOPS_MARKER_PROPERTY'], '${{ vars.GUESTOPS_MARKER_PROPERTY }}', name);
-        const expected = name === 'apply.yml' ? '${{ vars.AZURE_APPLY_CLIENT_ID }}' : '${{ vars.AZURE_PLAN_CLIENT_ID }}';
-        assert.equal(s.env!['AZURE_CLIENT_ID'], expected, `${name} uses the ${name === 'apply.yml' ? 'write' : 'read-only'} identity`);
+        assert.equal(s.with!['tenant-id'], '${{ vars.AZURE_TENANT_ID }}', name);
+        assert.equal(s.with!['marker-property'], '${{ vars.GUESTOPS_MARKER_PROPERTY }}', name);
+        const write = s.with!['command'] === 'apply';
+        assert.equal(s.with!['client-id'], write ? '${{ vars.AZURE_APPLY_CLIENT_ID }}' : '${{ vars.AZURE_PLAN_CLIENT_ID }}', `${name}: ${String(s.with!['command'])} uses the ${write ? 'write' : 'read-only'} identity`);
+        if (write) assert.equal(job.environment, 'guestops-apply', `${name}: the write identity only in the protected environment`);
       }
     }
+  }
+});
+
+test('this repository dogfoods its action: every guestops step is `uses: ./…` with a package built in the same job', () => {
+  for (const name of ['plan.yml', 'apply.yml', 'drift.yml']) {
+    const w = wf(name);
+    const all = steps(w);
+    assert.equal(all.filter((s) => /dist\/src\/cli\/main\.js/.test(s.run ?? '')).length, 0, `${name}: no direct CLI call`);
+    const uses = Object.values(w.jobs).flatMap(actionSteps);
+    assert.ok(uses.length > 0, `${name} uses the action`);
+    for (const s of uses) assert.ok(typeof s.with?.['package'] === 'string', `${name}: the action runs the package built here, not a released one`);
   }
 });
 
@@ -144,58 +161,76 @@ test('ci runs npm ci and npm test on every push and pull request', () => {
   stepRunning(w, /^npm test$/);
 });
 
-test('plan: pull requests on guests/ or schemas/, validate then plan, fork-safe', () => {
+test('plan: every pull request; guestops built from the BASE commit, only guests/ and the policy read from the head; fork-safe', () => {
   const w = wf('plan.yml');
   assert.deepEqual(Object.keys(w.on), ['pull_request']);
-  assert.deepEqual((w.on['pull_request'] as Json)['paths'], ['guests/**', 'schemas/**']);
+  assert.equal(w.on['pull_request'], null, 'no paths filter: the check runs for every pull request, so it can be required');
   const all = steps(w);
-  const validate = stepRunning(w, /main\.js validate\b/);
-  const plan = stepRunning(w, /main\.js plan\b/);
-  assert.ok(all.indexOf(validate) < all.indexOf(plan), 'validate first');
-  assert.equal(validate.if, undefined, 'validation runs for forks too');
-  // Forks get no OIDC token: the plan step is skipped for them, and a summary says why.
+  const checkouts = all.filter((s) => s.uses?.startsWith('actions/checkout@'));
+  const head = checkouts.find((s) => s.with?.['ref'] === '${{ github.event.pull_request.head.sha }}');
+  const base = checkouts.find((s) => s.with?.['ref'] === '${{ github.event.pull_request.base.sha }}');
+  assert.ok(head && base, 'head and base checked out by commit');
+  assert.deepEqual(String(head.with?.['sparse-checkout']).trim().split('\n'), ['/guests/', '/guestops.policy.yaml'], 'nothing but guests/ and the policy of the head');
+  assert.equal(head.with?.['sparse-checkout-cone-mode'], false, 'exact patterns, not cones (cone mode adds every root file)');
+  const baseDir = String(base.with?.['path']);
+  const build = all.find((s) => s.id === 'build');
+  assert.equal(build?.['working-directory'], baseDir, 'built from the base checkout');
+  const plan = all.find((s) => s.with?.['command'] === 'plan');
+  assert.ok(plan, 'a plan step');
+  assert.equal(plan.uses, `./${baseDir}`, "the base's action runs the base's package");
+  assert.equal(plan.with?.['base-dir'], `${baseDir}/guests`);
+  assert.equal(plan.with?.['base-policy'], `${baseDir}/guestops.policy.yaml`);
+  assert.equal(plan.with?.['skip-if-unchanged'], 'true', 'fast when nothing guestops reads changed');
+  assert.equal(plan.with?.['github-token'], '${{ github.token }}', 'token for the sticky comment');
+  // Forks get no OIDC token: the plan step is skipped for them; they get validation and a summary.
   assert.equal(plan.if, 'github.event.pull_request.head.repo.full_name == github.repository');
-  const explain = all.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository');
-  assert.ok(explain && /GITHUB_STEP_SUMMARY/.test(explain.run ?? ''), 'fork summary step');
-  assert.equal(plan.env?.['GITHUB_TOKEN'], '${{ github.token }}', 'token for the sticky comment');
-  assert.doesNotMatch(plan.run!, /detailed-exitcode/, 'a PR with changes is not a failure');
+  const forkSteps = all.filter((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository');
+  assert.ok(forkSteps.some((s) => s.with?.['command'] === 'validate' && s.uses === `./${baseDir}`), 'forks are validated by the base too');
+  assert.ok(forkSteps.some((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? '')), 'fork summary step');
 });
 
-test('apply: main only, one at a time without cancelling, in a protected environment, report uploaded', () => {
+test('apply: main only, one at a time, the plan published by a read-only job before the protected apply job applies exactly it', () => {
   const w = wf('apply.yml');
   assert.deepEqual(Object.keys(w.on).sort(), ['push', 'workflow_dispatch']);
   assert.deepEqual((w.on['push'] as Json)['branches'], ['main']);
-  assert.deepEqual((w.on['push'] as Json)['paths'], ['guests/**']);
+  assert.deepEqual((w.on['push'] as Json)['paths'], ['guests/**', 'guestops.policy.yaml']);
   assert.ok(w.concurrency && typeof w.concurrency['group'] === 'string');
   assert.equal(w.concurrency['cancel-in-progress'], false);
-  const { build, apply: job } = w.jobs;
-  assert.ok(build && job);
+  const { plan: planJob, apply: job } = w.jobs;
+  assert.ok(planJob && job);
+  assert.equal(planJob.environment, undefined, 'the plan is visible before anyone approves');
   assert.equal(job.environment, 'guestops-apply');
-  for (const j of [build, job]) assert.equal(j.if, "github.ref == 'refs/heads/main'", 'workflow_dispatch cannot apply another branch');
-  assert.equal(job.needs, 'build');
-  // No development dependency runs next to the write identity: the build job compiles without a
-  // token; the apply job installs runtime dependencies only, with no lifecycle scripts.
-  const installs = (job.steps ?? []).filter((s) => /^npm (ci|install)\b/.test(s.run ?? ''));
-  assert.deepEqual(installs.map((s) => s.run), ['npm ci --omit=dev --ignore-scripts']);
-  const handOff = (build.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+  assert.equal(planJob.if, "github.ref == 'refs/heads/main'", 'workflow_dispatch cannot apply another branch');
+  assert.equal(job.if, "github.ref == 'refs/heads/main' && needs.plan.outputs.has-changes == 'true'");
+  assert.equal(job.needs, 'plan');
+  assert.equal((planJob['outputs'] as Json)['has-changes'], '${{ steps.plan.outputs.has-changes }}');
+  // No development dependency runs next to the write identity: no npm in the apply job at all.
+  assert.deepEqual((job.steps ?? []).filter((s) => /\bnpm\b/.test(s.run ?? '')), []);
+  const plan = actionSteps(planJob).find((s) => s.with?.['command'] === 'plan');
+  const apply = actionSteps(job).find((s) => s.with?.['command'] === 'apply');
+  assert.ok(plan && apply);
+  assert.equal(plan.id, 'plan');
+  const handOff = (planJob.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@'));
   const receive = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/download-artifact@'));
-  assert.ok(handOff && receive, 'compiled CLI handed from build to apply');
+  assert.ok(handOff && receive, 'plan and package handed from the plan job to the apply job');
   assert.equal(receive.with?.['name'], handOff.with?.['name']);
   assert.equal(receive.with?.['path'], handOff.with?.['path']);
-  const apply = stepRunning(w, /main\.js apply\b/);
-  assert.ok((job.steps ?? []).includes(apply));
-  const report = /--report "([^"]+)"/.exec(apply.run!)?.[1];
-  assert.ok(report, 'apply writes a report');
+  const handOffDir = String(handOff.with?.['path']);
+  assert.ok(String(plan.with?.['plan-file']).startsWith(`${handOffDir}/`), 'the saved plan is handed over');
+  assert.equal(apply.with?.['plan-file'], plan.with?.['plan-file'], 'apply runs --plan with the published plan');
+  assert.ok(String(apply.with?.['package']).startsWith(`${handOffDir}/`), 'apply runs the package the plan job built');
+  assert.equal(apply.with?.['github-token'], '${{ github.token }}', 'apply checks that its commit is the tip of main');
+  assert.equal(apply.with?.['max-resets'], '${{ vars.GUESTOPS_MAX_RESETS }}');
+  const report = String(apply.with?.['report']);
   const upload = (job.steps ?? []).find((s) => s.uses?.startsWith('actions/upload-artifact@') && s.if === 'always()');
-  assert.ok(upload, 'report uploaded');
-  assert.equal(upload.if, 'always()', 'also after a failed apply');
-  assert.equal(upload.with?.['path'], report.replace('$RUNNER_TEMP', '${{ runner.temp }}'));
+  assert.ok(upload, 'report uploaded, also after a failed apply');
+  assert.equal(upload.with?.['path'], report);
 });
 
-test('drift: scheduled and on demand, fails on drift via --detailed-exitcode', () => {
+test('drift: scheduled and on demand, the action\'s drift command', () => {
   const w = wf('drift.yml');
   assert.deepEqual(Object.keys(w.on).sort(), ['schedule', 'workflow_dispatch']);
   assert.ok(Array.isArray(w.on['schedule']) && (w.on['schedule'] as Json[])[0]!['cron']);
-  const plan = stepRunning(w, /main\.js plan --detailed-exitcode/);
-  assert.match(plan.run!, /exit "\$code"/, 'the exit code (2 on drift) is the step result');
+  const drift = steps(w).find((s) => s.with?.['command'] === 'drift');
+  assert.ok(drift && drift.uses === './', 'drift through the action');
 });
