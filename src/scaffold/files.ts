@@ -57,6 +57,9 @@ export function scaffoldFiles(v: ScaffoldValues): ScaffoldFile[] {
     { path: 'guests/example.yaml', content: template('guests/example.yaml', values), managed: false },
     // A copy, not a path into node_modules: editors of the repository find it without guestops installed.
     { path: 'schemas/guests.schema.json', content: readFileSync(packagePath('schemas', 'guests.schema.json'), 'utf8'), managed: true },
+    { path: 'schemas/policy.schema.json', content: readFileSync(packagePath('schemas', 'policy.schema.json'), 'utf8'), managed: true },
+    // The repository's own from the first commit on (like the guests): upgrade never rewrites it.
+    { path: 'guestops.policy.yaml', content: template('guestops.policy.yaml', values), managed: false },
     ...WORKFLOWS.map((w) => ({ path: `.github/workflows/${w}`, content: template(`workflows/${w}`, values), managed: true })),
     { path: '.github/CODEOWNERS', content: template('CODEOWNERS', values), managed: false },
     { path: 'README.md', content: template('README.md', values), managed: false },

@@ -60,7 +60,7 @@ test('every action is pinned to a full commit SHA with a # vX.Y.Z comment; guest
       if (m[1] === ACTION) guestops++;
     }
   }
-  assert.equal(guestops, 5, 'plan (validate + plan), apply, drift and ci use the guestops action');
+  assert.equal(guestops, 6, 'plan (validate + plan), apply (plan + apply), drift and ci use the guestops action');
   // The same pins as this repository's own workflows, so one update covers both.
   const own = readFileSync(join(repoRoot, '.github', 'workflows', 'apply.yml'), 'utf8');
   for (const pin of ['actions/checkout@', 'actions/upload-artifact@']) {
@@ -73,7 +73,7 @@ test('permissions: none on top, least privilege per job, id-token only with an i
   const allowed: Record<string, Record<string, Record<string, string>>> = {
     'ci.yml': { validate: { contents: 'read' } },
     'plan.yml': { plan: { contents: 'read', 'id-token': 'write', 'pull-requests': 'write' } },
-    'apply.yml': { apply: { contents: 'read', 'id-token': 'write' } },
+    'apply.yml': { plan: { contents: 'read', 'id-token': 'write' }, apply: { contents: 'read', 'id-token': 'write' } },
     'drift.yml': { drift: { contents: 'read', 'id-token': 'write' } },
   };
   for (const [name, w] of workflows) {
@@ -89,8 +89,10 @@ test('permissions: none on top, least privilege per job, id-token only with an i
       for (const s of identity) {
         assert.equal(s.with!['tenant-id'], '${{ vars.AZURE_TENANT_ID }}');
         assert.equal(s.with!['marker-property'], '${{ vars.GUESTOPS_MARKER_PROPERTY }}');
-        const expected = name === 'apply.yml' ? '${{ vars.AZURE_APPLY_CLIENT_ID }}' : '${{ vars.AZURE_PLAN_CLIENT_ID }}';
-        assert.equal(s.with!['client-id'], expected, `${name}: the ${name === 'apply.yml' ? 'write' : 'read-only'} identity`);
+        const write = s.with!['command'] === 'apply';
+        const expected = write ? '${{ vars.AZURE_APPLY_CLIENT_ID }}' : '${{ vars.AZURE_PLAN_CLIENT_ID }}';
+        assert.equal(s.with!['client-id'], expected, `${name}: the ${write ? 'write' : 'read-only'} identity`);
+        if (write) assert.equal(job.environment, 'guestops-apply', 'the write identity only in the protected environment');
       }
       for (const s of job.steps.filter((x) => x.uses?.startsWith('actions/checkout@'))) {
         assert.equal(s.with?.['persist-credentials'], false, `${name}: checkout keeps no token`);
@@ -108,7 +110,7 @@ test('each guestops step passes only inputs the action declares, and the require
       commands.push(`${name}:${s.with!['command']}`);
     }
   }
-  assert.deepEqual(commands.sort(), ['apply.yml:apply', 'ci.yml:validate', 'drift.yml:drift', 'plan.yml:plan', 'plan.yml:validate']);
+  assert.deepEqual(commands.sort(), ['apply.yml:apply', 'apply.yml:plan', 'ci.yml:validate', 'drift.yml:drift', 'plan.yml:plan', 'plan.yml:validate']);
 });
 
 test('apply: main only, one run at a time, never cancelled, in the protected environment, report kept', () => {
@@ -117,13 +119,27 @@ test('apply: main only, one run at a time, never cancelled, in the protected env
   assert.equal(w.concurrency?.['cancel-in-progress'], false);
   const job = w.jobs['apply']!;
   assert.equal(job.environment, 'guestops-apply');
-  assert.equal(job.if, "github.ref == 'refs/heads/main'");
+  assert.equal(job.if, "github.ref == 'refs/heads/main' && needs.plan.outputs.has-changes == 'true'");
   const apply = job.steps.find((s) => s.with?.['command'] === 'apply')!;
+  // The plan published before the approval is the one applied, and only at main's tip.
+  const planJob = w.jobs['plan']!;
+  assert.equal(planJob.environment, undefined);
+  const planned = planJob.steps.find((s) => s.with?.['command'] === 'plan')!;
+  assert.equal(apply.with!['plan-file'], planned.with!['plan-file']);
+  assert.equal(apply.with!['github-token'], '${{ github.token }}');
+  assert.equal(apply.with!['max-resets'], '${{ vars.GUESTOPS_MAX_RESETS }}');
   const upload = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
   assert.equal(upload.if, 'always()');
   assert.equal(upload.with!['path'], apply.with!['report']);
   // The plan of a fork is skipped (no OIDC token for it), validation is not.
-  const plan = workflows.get('plan.yml')!.jobs['plan']!.steps;
-  assert.equal(plan.find((s) => s.with?.['command'] === 'plan')!.if, 'github.event.pull_request.head.repo.full_name == github.repository');
-  assert.equal(plan.find((s) => s.with?.['command'] === 'validate')!.if, undefined);
+  const planWf = workflows.get('plan.yml')!;
+  assert.equal(planWf.on['pull_request'], null, 'every pull request: the plan can be a required check');
+  const plan = planWf.jobs['plan']!.steps;
+  const prPlan = plan.find((s) => s.with?.['command'] === 'plan')!;
+  assert.equal(prPlan.if, 'github.event.pull_request.head.repo.full_name == github.repository');
+  assert.equal(prPlan.with!['skip-if-unchanged'], 'true');
+  assert.equal(prPlan.with!['base-dir'], '.guestops-base/guests');
+  // A same-repository pull request is validated by the plan step itself (which marks the old
+  // comment outdated before validation can fail); a fork, which gets no plan, by its own step.
+  assert.equal(plan.find((s) => s.with?.['command'] === 'validate')!.if, 'github.event.pull_request.head.repo.full_name != github.repository');
 });

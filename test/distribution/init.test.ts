@@ -19,8 +19,10 @@ const SCAFFOLD = [
   '.github/workflows/drift.yml',
   '.github/workflows/plan.yml',
   'README.md',
+  'guestops.policy.yaml',
   'guests/example.yaml',
   'schemas/guests.schema.json',
+  'schemas/policy.schema.json',
 ];
 const SHA = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -68,12 +70,23 @@ test('init into an empty folder: the scaffold, the schema the example references
   assert.match(readme, /gh variable set AZURE_APPLY_CLIENT_ID --body "b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e"/);
   assert.match(readme, /gh variable set AZURE_PLAN_CLIENT_ID --body "<guestops-plan client id>"/);
   assert.match(readme, /repo:contoso\/guests:environment:guestops-apply/);
-  assert.match(await readFile(join(dir, '.github', 'CODEOWNERS'), 'utf8'), /^\/guests\/ +@contoso\/guest-admins$/m);
+  const owners = await readFile(join(dir, '.github', 'CODEOWNERS'), 'utf8');
+  for (const path of ['/guests/', '/guestops.policy.yaml', '/.github/']) {
+    assert.match(owners, new RegExp(`^${path.replace(/\./g, '\\.')} +@contoso/guest-admins$`, 'm'), `CODEOWNERS covers ${path}`);
+  }
+
+  // The policy file: safe defaults, its schema reference resolves to the copied policy schema.
+  const policy = await readFile(join(dir, 'guestops.policy.yaml'), 'utf8');
+  assert.match(policy, /^allowConsumerDomains: false$/m);
+  assert.match(policy, /^maxEmailChanges: 10$/m);
+  const policyRef = /^# yaml-language-server: \$schema=(\S+)$/m.exec(policy)?.[1];
+  assert.ok(policyRef, 'policy schema comment');
+  assert.equal(await readFile(resolve(dir, policyRef), 'utf8'), readFileSync(join(repoRoot, 'schemas', 'policy.schema.json'), 'utf8'));
 
   // The scaffold is valid as it is, and declares nobody: merging it changes nothing.
   const v = await runCli(['validate'], { cwd: dir });
   assert.equal(v.code, 0, v.stderr);
-  assert.match(v.stdout, /1 file, 0 guests: valid/);
+  assert.match(v.stdout, /1 file, 0 guests: valid; policy guestops\.policy\.yaml: valid/);
 });
 
 test('init without --action-ref pins the commit this guestops was built from, in its own repository', async () => {
