@@ -78,7 +78,9 @@ test('guestops plan in a pull-request job: summary, outputs, annotations, one co
     comments = api.comments('contoso', 'guests', 21);
     assert.equal(comments.length, 1);
     assert.equal(comments[0]!.id, id);
-    assert.deepEqual(api.requests.map((q) => q.method), ['GET', 'POST', 'GET', 'PATCH']);
+    // Each run first looks for the previous comment to mark it outdated (none on the first run),
+    // then lists again and creates or updates it with the plan.
+    assert.deepEqual(api.requests.map((q) => q.method), ['GET', 'GET', 'POST', 'GET', 'PATCH', 'GET', 'PATCH']);
     // Without --out, plan-json points at a file in RUNNER_TEMP.
     const second = await runner.outputs();
     assert.ok(second['plan-json']!.startsWith(runner.env['RUNNER_TEMP']!));
