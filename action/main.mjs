@@ -47,7 +47,7 @@ function commandLine(command, temp) {
     }
     return value;
   };
-  const maxResets = only('max-resets', ['apply']);
+  const maxResets = only('max-resets', ['plan', 'drift', 'apply']);
   const report = only('report', ['apply']);
   const planFile = only('plan-file', ['plan', 'drift', 'apply']);
   const baseDir = only('base-dir', ['plan']);
@@ -65,6 +65,8 @@ function commandLine(command, temp) {
   const marker = input('marker-property');
   if (graphUrl) args.push('--graph-url', graphUrl);
   if (marker) args.push('--marker-property', marker);
+  // plan states the limit (and a saved plan carries it); apply enforces it.
+  if (maxResets && command !== 'apply') args.push('--max-resets', maxResets);
   if (command === 'apply') {
     if (planFile) args.push('--plan', planFile);
     if (maxResets) args.push('--max-resets', maxResets);
