@@ -9,7 +9,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -207,7 +207,144 @@ test('a wrong input is one error annotation, before anything is installed or run
   assert.deepEqual(workflowCommands(bad.stdout).map((c) => [c.command, c.message]), [
     ['error', "input 'command' must be one of validate, plan, apply, drift, got 'destroy'"],
   ]);
-  const misplaced = await runActionStep({ command: 'plan', 'max-resets': '3', package: tarball }, { eventName: 'push', idp: null });
+  const misplaced = await runActionStep({ command: 'plan', report: 'r.json', package: tarball }, { eventName: 'push', idp: null });
   assert.equal(misplaced.code, 1);
-  assert.match(misplaced.stdout, /^::error title=guestops action::input 'max-resets' is for apply only, not 'plan'$/m);
+  assert.match(misplaced.stdout, /^::error title=guestops action::input 'report' is for apply only, not 'plan'$/m);
+});
+
+// ---------------------------------------------------------------------------------------------
+// This repository's plan.yml, its `plan` job step by step, as the runner would run it for a pull
+// request: the two checkouts (materialised from a head tree and the base tree with the patterns
+// and paths the workflow gives), the expressions of each `with:` and `if:`, and the base's own
+// action running the base's package. Only the build step is not executed: `npm ci && npm pack`
+// of the base is what `packRepository()` did for this file (the tarball is the package the step
+// would output); setup-node is the Node.js running this test.
+
+interface WorkflowStep {
+  id?: string;
+  name?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, string | boolean>;
+}
+
+const HEAD_SHA = 'de' + 'ad'.repeat(19);
+const BASE_SHA = 'ba5e' + '0'.repeat(36);
+
+/** `${{ a.b.c }}` and `a == b` / `a != b` over a flat context of dotted names. */
+function evaluate(expr: string, ctx: Record<string, string>): string {
+  const value = (e: string): string => {
+    const t = e.trim();
+    if (/^'.*'$/.test(t)) return t.slice(1, -1);
+    assert.ok(t in ctx, `the test's context knows ${t}`);
+    return ctx[t]!;
+  };
+  const m = /^(.+?)\s*(==|!=)\s*(.+)$/.exec(expr.trim());
+  if (m) return String((value(m[1]!) === value(m[3]!)) === (m[2] === '=='));
+  return value(expr);
+}
+function interpolate(text: string, ctx: Record<string, string>): string {
+  return text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, e: string) => evaluate(e, ctx));
+}
+
+/** What a checkout leaves: everything of `tree` listed in `keep` (the tree's relevant part), or only the sparse patterns. */
+async function checkout(tree: string, dest: string, keep: readonly string[], sparse: string | undefined): Promise<void> {
+  const patterns = sparse ? sparse.trim().split('\n').map((p) => p.trim().replace(/^\/|\/$/g, '')) : keep;
+  for (const p of patterns) if (existsSync(join(tree, p))) await cp(join(tree, p), join(dest, p), { recursive: true });
+}
+
+async function runPlanJob(headTree: string): Promise<{ stdout: string; runner: RunnerFiles; workspace: string }> {
+  const wf = load(readFileSync(join(repoRoot, '.github', 'workflows', 'plan.yml'), 'utf8')) as { jobs: { plan: { steps: WorkflowStep[] } } };
+  const ws = await mkdtemp(join(tmpdir(), 'guestops-planjob-'));
+  const payload = { number: 52, pull_request: { number: 52, head: { sha: HEAD_SHA, repo: { full_name: 'contoso/guests' } }, base: { sha: BASE_SHA } } };
+  const runner = await runnerFiles({ workspace: ws, eventName: 'pull_request', payload });
+  const ctx: Record<string, string> = {
+    'github.event.pull_request.head.sha': HEAD_SHA,
+    'github.event.pull_request.base.sha': BASE_SHA,
+    'github.event.pull_request.head.repo.full_name': 'contoso/guests',
+    'github.repository': 'contoso/guests',
+    'github.token': COMMENT_TOKEN,
+    'vars.AZURE_TENANT_ID': TENANT,
+    'vars.AZURE_PLAN_CLIENT_ID': PLAN_CLIENT,
+    'vars.GUESTOPS_MARKER_PROPERTY': MARKER,
+    'vars.GUESTOPS_MAX_RESETS': '',
+  };
+  let stdout = '';
+  for (const s of wf.jobs.plan.steps) {
+    if (s.if !== undefined && evaluate(s.if, ctx) !== 'true') continue;
+    const w = Object.fromEntries(Object.entries(s.with ?? {}).map(([k, v]) => [k, interpolate(String(v), ctx)]));
+    if (s.uses?.startsWith('actions/checkout@')) {
+      const fromHead = w['ref'] === HEAD_SHA;
+      assert.ok(fromHead || w['ref'] === BASE_SHA, `checkout of ${w['ref']}`);
+      // The base tree is this repository; of it, what the later steps read.
+      await checkout(fromHead ? headTree : repoRoot, join(ws, w['path'] ?? ''), ['action.yml', 'action', 'package.json', 'guests', 'guestops.policy.yaml'], w['sparse-checkout']);
+    } else if (s.uses?.startsWith('actions/setup-node@')) {
+      // Node.js 20+ is the one running this test.
+    } else if (s.id === 'build') {
+      ctx['steps.build.outputs.package'] = tarball;
+    } else if (s.uses?.startsWith('./')) {
+      const actionPath = join(ws, s.uses.slice(2));
+      const meta = load(readFileSync(join(actionPath, 'action.yml'), 'utf8')) as ActionYml;
+      const main = meta.runs.steps.find((x) => x.id === 'guestops')!;
+      const env: Record<string, string> = {};
+      for (const [name, value] of Object.entries(main.env!)) {
+        const input = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(value)![1]!;
+        assert.ok(Object.keys(w).every((k) => k in meta.inputs), 'only declared inputs');
+        const dflt = meta.inputs[input]!.default ?? '';
+        env[name] = w[input] ?? (dflt === '${{ github.token }}' ? COMMENT_TOKEN : dflt);
+      }
+      const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', main.run!], ws, npmEnv({
+        ...runner.env,
+        RUNNER_TEMP: jobTemp,
+        GITHUB_ACTION_PATH: actionPath,
+        GITHUB_API_URL: api.url,
+        PATH: `${dirname(process.execPath)}:${process.env['PATH']}`,
+        ACTIONS_ID_TOKEN_REQUEST_URL: planIdp.idTokenRequestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: REQUEST_TOKEN,
+        AZURE_AUTHORITY_HOST: planIdp.origin,
+        NODE_EXTRA_CA_CERTS: TLS_CERT_PATH,
+        ...graphAliasEnv(GRAPH, emu.url),
+        ...env,
+      }));
+      assert.equal(r.code, 0, `${s.name}: ${r.stdout}${r.stderr}`);
+      stdout += r.stdout;
+    } else {
+      assert.fail(`plan.yml step ${s.name ?? s.uses} is not known to this test`);
+    }
+  }
+  return { stdout, runner, workspace: ws };
+}
+
+test("plan.yml's plan job: guestops from the base commit plans the head's guests/; the head's code is not even on disk", async () => {
+  // The head: one more reset for Carol, and a change to the renderer that would drop her from the plan.
+  const headTree = await mkdtemp(join(tmpdir(), 'guestops-head-'));
+  await cp(join(repoRoot, 'guests'), join(headTree, 'guests'), { recursive: true });
+  const woodgrove = join(headTree, 'guests', 'partners', 'woodgrove.yaml');
+  await writeFile(woodgrove, (await readFile(woodgrove, 'utf8')).replace('    email: carol.diaz@woodgrove.example\n', '    email: carol.diaz@woodgrove.example\n    generation: 7\n'));
+  await cp(join(repoRoot, 'src'), join(headTree, 'src'), { recursive: true });
+  await writeFile(join(headTree, 'src', 'render', 'markdown.ts'), 'export function renderMarkdown(): string { return "No changes."; }\n');
+
+  const job = await runPlanJob(headTree);
+  assert.ok(!existsSync(join(job.workspace, 'src')), "the head's code is not checked out");
+  assert.ok(existsSync(join(job.workspace, '.guestops-base', 'action.yml')), 'the base is');
+  const outputs = await job.runner.outputs();
+  assert.equal(outputs['has-changes'], 'true');
+  assert.equal(outputs['resets'], '1');
+  const summary = await job.runner.summary();
+  assert.match(summary, /carol\.diaz@woodgrove\.example/, "the base's renderer shows Carol's reset");
+  const comment = api.comments('contoso', 'guests', 52);
+  assert.equal(comment.length, 1);
+  assert.match(comment[0]!.body, new RegExp(`Plan for commit <code>${HEAD_SHA.slice(0, 12)}</code>`));
+  assert.match(comment[0]!.body, /carol\.diaz@woodgrove\.example/);
+
+  // A pull request that changes only code: nothing to plan, not one Graph request.
+  const codeOnly = await mkdtemp(join(tmpdir(), 'guestops-head-'));
+  await cp(join(repoRoot, 'guests'), join(codeOnly, 'guests'), { recursive: true });
+  await cp(join(headTree, 'src'), join(codeOnly, 'src'), { recursive: true });
+  await emu.resetLog();
+  const quiet = await runPlanJob(codeOnly);
+  assert.match(quiet.stdout, /Nothing to plan/);
+  assert.equal((await quiet.runner.outputs())['has-changes'], 'false');
+  assert.deepEqual(await emu.requests(), [], 'the tenant was not read');
 });
