@@ -67,6 +67,13 @@ test('hostile tenant, marker and Graph error text: no control character, workflo
     const parsed = JSON.parse(json.stdout) as { guests: { upn: string | null }[] };
     assert.ok(parsed.guests.some((g) => g.upn === `john${HOSTILE}#EXT#@contoso.onmicrosoft.com`), 'JSON keeps the exact value');
 
+    // status, every format: the same tenant text, the same escaper.
+    for (const format of ['text', 'markdown', 'json']) {
+      const st = await runCli(['status', '--format', format, ...connection], { cwd, env: { ...plain, GUESTOPS_TOKEN: 'demo-plan' } });
+      assert.equal(st.code, 0, st.stdout + st.stderr);
+      assertRunClean(`status ${format}`, st, false, format === 'markdown');
+    }
+
     // As a pull-request step: summary, annotations, PR comment.
     const prRunner = await runnerFiles({
       workspace: cwd,

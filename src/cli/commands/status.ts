@@ -14,6 +14,8 @@ import { parseDays } from '../../status/durations.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { renderStatusMarkdown } from '../../render/status-markdown.js';
 import { GuestopsError } from '../../errors.js';
+import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
+import { jsonText } from '../../render/untrusted.js';
 
 const usage = `guestops status: where each declared guest stands. Never writes.
 
@@ -71,9 +73,10 @@ export const command: Command = {
         ...(expiringWithinDays !== undefined ? { expiringWithinDays } : {}),
         ...(inactiveOverDays !== undefined ? { inactiveOverDays } : {}),
       });
-      if (format === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else if (format === 'markdown') process.stdout.write(renderStatusMarkdown(report));
-      else process.stdout.write(renderStatusText(report));
+      // Tenant text (UPNs, mail, sponsors) is in every format: out through the one escaper.
+      if (format === 'json') writeGuarded(process.stdout, jsonText(JSON.stringify(report, null, 2) + '\n'));
+      else if (format === 'markdown') writeGuarded(process.stdout, renderStatusMarkdown(report));
+      else writeUntrusted(process.stdout, renderStatusText(report));
       return 0;
     } finally {
       await conn.close();
