@@ -15,18 +15,27 @@ import { generatedGuests, guestUser, tenantOf } from '../adopt/support.js';
 
 const REFUSE = 'Apply will refuse this plan: 2 resets, more than --max-resets 1; nothing would be written. If that many is intended, plan and apply with --max-resets 2 (or GUESTOPS_MAX_RESETS=2).';
 
-test('a plan over the reset limit says apply will refuse it, in text, markdown and JSON', async () => {
+test('a plan over the reset limit says apply will refuse it, in text, markdown and JSON, and exits 1 like the policy caps', async () => {
   await usingEmulator(async (emu) => {
     const cwd = demoWorkdir();
-    const text = await guestops(emu, ['plan', '--max-resets', '1'], { cwd });
-    assert.equal(text.code, 0, text.stderr);
+    // Exit 1 as for a blocked guest or a policy cap: a required plan check stops the merge
+    // apply would refuse. The plan is still printed and saved.
+    const text = await guestops(emu, ['plan', '--max-resets', '1', '--out', 'over.json'], { cwd });
+    assert.equal(text.code, 1, text.stderr);
+    assert.equal(text.stderr, '');
     assert.ok(text.stdout.trimEnd().endsWith(REFUSE), text.stdout);
-    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd, env: { GUESTOPS_MAX_RESETS: '1' } });
+    assert.equal(JSON.parse(readFileSync(join(cwd, 'over.json'), 'utf8')).limits[0].exceeded, true);
+    const md = await guestops(emu, ['plan', '--format', 'markdown', '--detailed-exitcode'], { cwd, env: { GUESTOPS_MAX_RESETS: '1' } });
+    assert.equal(md.code, 1);
     assert.ok(md.stdout.includes(`> [!WARNING]\n> **${REFUSE}**`), md.stdout);
     const json = await guestops(emu, ['plan', '--format', 'json', '--max-resets', '1'], { cwd });
+    assert.equal(json.code, 1);
     assert.deepEqual(JSON.parse(json.stdout).limits, [{ name: 'max-resets', max: 1, planned: 2, exceeded: true }]);
-    const within = await guestops(emu, ['plan'], { cwd });
+    const within = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    assert.equal(within.code, 2, within.stderr);
     assert.match(within.stdout, /\nLimit: 2 resets of at most 20 \(--max-resets\)\.\n$/);
+    const exactly = await guestops(emu, ['plan', '--max-resets', '2'], { cwd });
+    assert.equal(exactly.code, 0, exactly.stderr);
     const bad = await guestops(emu, ['plan'], { cwd, env: { GUESTOPS_MAX_RESETS: 'many' } });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /^guestops plan: error usage: GUESTOPS_MAX_RESETS must be an integer >= 0, got 'many'\n$/);

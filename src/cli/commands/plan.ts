@@ -38,7 +38,7 @@ Options:
   -d, --dir DIR          folder of guest YAML files (default: guests)
   --format FORMAT        text (default), markdown (for a pull request) or json
   --out FILE             also save the plan as JSON, for 'guestops apply --plan FILE'
-  --detailed-exitcode    exit 2 when there are changes (0 none, 1 error or blocked)
+  --detailed-exitcode    exit 2 when there are changes (0 none, 1 error, blocked or refused)
 ${policyUsage(25)}
   --base-dir DIR         the guest folder as of the review's base (e.g. the pull request's base
                          branch checked out elsewhere): invitation settings are not stored in the
@@ -52,7 +52,9 @@ ${policyUsage(25)}
 ${CONNECTION_USAGE}
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
---detailed-exitcode, 1 invalid guests/, a Graph error, or any guest blocked.
+--detailed-exitcode, 1 invalid guests/, a Graph error, any guest blocked, or a plan apply
+would refuse (more resets than --max-resets, more than the policy's maxEmailChanges or
+maxDisables); the plan is still printed, published and saved with --out.
 
 Examples:
   guestops plan --emulator                       # try it on the bundled demo tenant
@@ -116,7 +118,10 @@ export const command: Command = {
       else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
       if (inGithubActions()) await publishPlan({ plan, markdown, planJson: renderJson(plan, jsonOptions), ...(planJsonPath ? { planJsonPath } : {}) });
 
-      if (plan.summary.blocked > 0 || emailChangesOverCap(plan) || disablesOverCap(plan)) return 1;
+      // Whatever apply would refuse fails the plan too, so a required plan check stops the merge
+      // that apply would refuse after it: blocked guests, the policy's caps, and --max-resets.
+      const refused = (plan.limits ?? []).some((l) => l.exceeded) || emailChangesOverCap(plan) || disablesOverCap(plan);
+      if (plan.summary.blocked > 0 || refused) return 1;
       const changes = plan.guests.some((g) => g.actions.length > 0);
       return changes && o['detailed-exitcode'] ? 2 : 0;
     } finally {
