@@ -87,7 +87,7 @@ export async function sendOnce<B, T>(s: SendOnce<B, T>): Promise<T> {
       mayStillLand = true;
     }
     // Whatever happened, it happened before now: the window for the read-back starts here.
-    const happened = await settle(s.consistency, s.consistency.now(), () => s.readBack());
+    const happened = await settle(s.consistency, s.consistency.now(), () => s.readBack(), `the tenant does not show ${s.what} yet, after an unclear answer`);
     if (happened !== undefined) return happened;
     if (mayStillLand) {
       throw new GuestopsError(s.unknownCode, `${s.what} got no answer (${unknown}) and may still be carried out by Graph, so it is not sent again by this run; ${s.nextRun}`);

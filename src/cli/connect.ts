@@ -11,7 +11,7 @@ import { resolveCredentials, type CredentialSource } from '../graph/credentials.
 import { resolveGraphUrl } from '../graph/endpoint.js';
 import { pacerOptionsFromEnv } from '../graph/pacer.js';
 import { retryPolicyFromEnv, retryWaitLine, type RetryWait } from '../graph/retry-policy.js';
-import { consistency, consistencyWindowSeconds } from '../graph/consistency.js';
+import { consistency, consistencyWaitLine, consistencyWindowSeconds, type ConsistencyWait } from '../graph/consistency.js';
 import { escapeUntrusted } from '../render/untrusted.js';
 
 export const CONNECTION_OPTIONS = {
@@ -102,8 +102,10 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     const onRetryWait = (w: RetryWait) => {
       if (w.waitMs >= LONG_WAIT_MS) stderr.write(`${escapeUntrusted(retryWaitLine(w))}\n`);
     };
+    // Waits for guestops' own write to show are told the same way, once they add up to 2 s.
+    const onConsistencyWait = (w: ConsistencyWait) => stderr.write(`${escapeUntrusted(consistencyWaitLine(w))}\n`);
     const graph = createGraph({
-      graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env), consistency: consistency(windowSeconds), onRetryWait,
+      graphUrl, auth: creds.provider, retry: retryPolicyFromEnv(env), invitationRate: pacerOptionsFromEnv(env), consistency: consistency(windowSeconds, onConsistencyWait), onRetryWait,
     });
     const markerProperty = flags['marker-property'] ?? (env['GUESTOPS_MARKER_PROPERTY'] || undefined);
     return { graph, graphUrl, markerProperty, credentialSource: creds.source, emulator: usingEmulator, close };

@@ -86,5 +86,5 @@ export async function postReset(
     const stale = isEmailNotOnUser(r);
     if (stale) onStale?.(r);
     return stale;
-  });
+  }, `POST /invitations answered that the email is not on user ${req.resetUserId}, right after guestops put it there`);
 }

@@ -22,6 +22,7 @@ export async function patchNewUser(graph: Graph, id: string, body: Record<string
     createdAt,
     () => graph.send({ method: 'PATCH', path: `/users/${userSegment(id)}`, body }),
     (res) => res.status === 404,
+    `PATCH /users/${id} answered 404 for the user guestops just invited`,
   );
   if (r.status < 200 || r.status > 299) throw toGraphError(r);
   return r;
@@ -44,7 +45,7 @@ export async function awaitUser(
     onRead?.(r);
     const user = userFrom(r, marker);
     return user && shows(user) ? user : undefined;
-  });
+  }, `GET /users/${id} does not show guestops' own write yet`);
   return u ?? null;
 }
 

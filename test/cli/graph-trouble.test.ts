@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withEmulator } from '../helpers/emulator.js';
-import { JOHN, demoWorkdir, guestops, isWrite, markerOf, resetsDone } from '../apply/support.js';
+import { ALICE, JOHN, demoWorkdir, guestops, isWrite, markerOf, resetsDone } from '../apply/support.js';
 
 const WAIT_LINE = /^guestops: Graph answered .* with .*; waiting [\d.]+ s.* before retry \d+ of \d+$/;
 
@@ -64,6 +64,38 @@ test('a retry waiting 2 s or more says so on stderr, once per wait; short waits 
     const waits = r.stderr.split('\n').filter((l) => WAIT_LINE.test(l));
     assert.equal(waits.length, 1, r.stderr);
     assert.match(waits[0]!, /^guestops: Graph answered GET \/users with HTTP 429; waiting 2(\.\d)? s as its Retry-After asks before retry 1 of 8$/);
+  } finally {
+    await emu.close();
+  }
+});
+
+const CONSISTENCY_LINE = /^guestops: .*; checking again for up to [\d.]+ s while Graph's replicas catch up \(consistency window [\d.]+ s\)$/;
+
+test("waiting 2 s or more for guestops' own write to show is said on stderr, once per write; no lag, no line", async () => {
+  const emu = await withEmulator();
+  try {
+    // Every write stays invisible to reads for 4 s: the intent read-back before each reset must
+    // wait that out, past the 2 s after which a wait is told.
+    await emu.settings({ replicationLagMs: 4_000 });
+    const r = await guestops(emu, ['apply', '--consistency-window', '30'], { cwd: demoWorkdir() });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.split('\n').filter((l) => /checking again/.test(l));
+    for (const l of lines) assert.match(l, CONSISTENCY_LINE);
+    for (const id of [JOHN, ALICE]) {
+      const own = lines.filter((l) => l.startsWith(`guestops: GET /users/${id} does not show guestops' own write yet; `));
+      assert.equal(own.length, 1, r.stderr);
+      assert.match(own[0]!, /; checking again for up to [\d.]+ s while Graph's replicas catch up \(consistency window 30 s\)$/);
+    }
+    assert.equal(resetsDone(await emu.requests(), JOHN), 1);
+
+    const calm = await withEmulator();
+    try {
+      const quiet = await guestops(calm, ['apply', '--consistency-window', '30'], { cwd: demoWorkdir() });
+      assert.equal(quiet.code, 0, quiet.stderr);
+      assert.doesNotMatch(quiet.stderr, /checking again/);
+    } finally {
+      await calm.close();
+    }
   } finally {
     await emu.close();
   }
