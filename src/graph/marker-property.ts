@@ -104,18 +104,28 @@ function markerExtensionNames(body: { value?: { name?: string }[] } | null): str
     .sort();
 }
 
+/** Whether the marker lives in one of `extensionAttribute1..15`. */
+export function isAttributeProperty(p: MarkerProperty): boolean {
+  return ATTRIBUTE_RE.test(p.name);
+}
+
+/** `extensionAttribute1..15`, but `except`. */
+export function attributeMarkerProperties(except?: string): MarkerProperty[] {
+  return Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`).filter((n) => n !== except).map(markerProperty);
+}
+
 /**
  * The other places a guestops marker may sit while `inUse` is an `extensionAttributeN`: the other
  * fourteen attributes (same `$select`), and the `*_guestopsState` directory extensions when this
  * identity may list them (when it may not, only the attributes are looked at). Markers found there
  * mean the guests were managed under another property: planning with `inUse` would adopt them
- * again. For a directory extension in use, nothing else is read (it would add all fifteen
- * attributes to every bulk list).
+ * again. For a directory extension in use, the attributes are not added to the bulk list (fifteen
+ * values on every guest): observe reads them only for the declared guests it finds unmarked
+ * (attribute-markers.ts).
  */
 export async function otherMarkerProperties(graph: Graph, inUse: MarkerProperty): Promise<MarkerProperty[]> {
-  if (!ATTRIBUTE_RE.test(inUse.name)) return [];
-  const attributes = Array.from({ length: 15 }, (_, i) => `extensionAttribute${i + 1}`).filter((n) => n !== inUse.name);
+  if (!isAttributeProperty(inUse)) return [];
   const r = await listExtensionProperties(graph);
   const extensions = r.status >= 200 && r.status < 300 ? markerExtensionNames(r.body) : [];
-  return [...attributes, ...extensions].map(markerProperty);
+  return [...attributeMarkerProperties(inUse.name), ...extensions.map(markerProperty)];
 }

@@ -19,7 +19,8 @@ import { GuestopsError } from '../errors.js';
 import { batchGet, type BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
-import { otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
+import { attributeMarkerProperties, isAttributeProperty, otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
+import { readExtensionAttributes } from './attribute-markers.js';
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
@@ -228,13 +229,19 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
         .map((u) => toObservedUser(u, marker))
         .filter((u) => u.marker !== null && u.marker.includes('"f":'))
     : [];
-  // Declared users without a marker where guestops looks, but with one where it does not.
-  const elsewhere = [...found.values()].flatMap((u) =>
-    marker.read(u) !== null ? [] : others.flatMap((o) => {
-      const raw = o.read(u);
+  // Declared users without a marker where guestops looks, but with one where it does not. With
+  // a directory extension in use, the attributes of just those users are read now.
+  const unmarked = [...found.values()].filter((u) => marker.read(u) === null);
+  const attributeBags = isAttributeProperty(marker) ? undefined : await readExtensionAttributes(graph, unmarked.map((u) => String(u['id'])));
+  const elsewhereProperties = attributeBags ? attributeMarkerProperties() : others;
+  const elsewhere = unmarked.flatMap((u) => {
+    const bag = attributeBags?.get(String(u['id']).toLowerCase());
+    const withBag = bag ? { ...u, onPremisesExtensionAttributes: bag } : u;
+    return elsewhereProperties.flatMap((o) => {
+      const raw = o.read(withBag);
       return raw === null ? [] : [{ id: String(u['id']), property: o.name, raw }];
-    }),
-  );
+    });
+  });
   return {
     caller, users,
     ...(elsewhere.length > 0 ? { markersElsewhere: { inUse: marker.name, found: elsewhere } } : {}),

@@ -48,3 +48,58 @@ test('extensionAttributeN on guests never managed elsewhere plans as before', as
     await emu.close();
   }
 });
+
+test('the directory extension in use while the guests carry markers in extensionAttribute3: plan and apply stop, nothing written', async () => {
+  // The tenant was managed with --marker-property extensionAttribute3: the markers sit there.
+  const emu = await withEmulator({
+    seedPatch: (s) =>
+      ({
+        ...s,
+        users: s.users.map((u) => {
+          const moved = Object.entries(u).find(([k]) => k.startsWith('extension_'));
+          if (!moved) return u;
+          const rest = Object.fromEntries(Object.entries(u).filter(([k]) => !k.startsWith('extension_')));
+          return { ...rest, onPremisesExtensionAttributes: { extensionAttribute3: moved[1] } };
+        }),
+      }) as unknown as typeof s,
+  });
+  try {
+    const cwd = demoWorkdir();
+    const tailspin = join(cwd, 'guests/partners/tailspin.yml');
+    writeFileSync(tailspin, readFileSync(tailspin, 'utf8').replace('generation: 1', 'generation: 2'));
+    for (const command of ['plan', 'apply']) {
+      const r = await guestops(emu, [command, '--marker-property', MARKER], { cwd });
+      assert.equal(r.code, 1, r.stdout);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, new RegExp(`^guestops ${command}: error marker-property-mismatch: \\d+ declared guest\\(s\\) carry guestops' state marker in another property than ${MARKER}, the marker property in use \\(\\d+ in extensionAttribute3;`));
+      assert.ok(lines[0]!.includes('Use --marker-property extensionAttribute3'), lines[0]);
+      assert.doesNotMatch(r.stdout, /adopt/);
+    }
+    assert.deepEqual((await emu.requests()).filter(isWrite), []);
+
+    const right = await guestops(emu, ['apply', '--marker-property', 'extensionAttribute3'], { cwd });
+    assert.equal(right.code, 0, right.stderr);
+    assert.equal(resetsDone(await emu.requests(), ALICE), 1);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('with the directory extension in use, only declared guests it shows unmarked have their attributes read', async () => {
+  const emu = await withEmulator();
+  try {
+    const cwd = demoWorkdir();
+    const r = await guestops(emu, ['plan', '--marker-property', MARKER], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const queries = (await emu.requests()).map((e) => `${e.method} ${e.path}?${decodeURIComponent(e.query.replace(/\+/g, ' '))}`);
+    // The bulk list never selects the fifteen attributes; the demo's unmarked guests (Dave, an
+    // adoption, among them) are read by id.
+    assert.ok(queries.some((q) => /userType eq 'Guest'/.test(q) && !/onPremisesExtensionAttributes/.test(q)), queries.join('\n'));
+    const attributeReads = queries.filter((q) => /onPremisesExtensionAttributes/.test(q));
+    assert.ok(attributeReads.length > 0, queries.join('\n'));
+    for (const q of attributeReads) assert.match(q, /^GET \/v1\.0\/users\?.*\$filter=id in \('/, q);
+  } finally {
+    await emu.close();
+  }
+});

@@ -1,0 +1,43 @@
+/**
+ * The other direction of the marker-property check: a directory extension is in use, and declared
+ * guests it shows no marker for may carry one in `extensionAttribute1..15` (managed earlier with
+ * `--marker-property extensionAttributeN`). Planning would adopt them again and forget their state.
+ *
+ * Reading the fifteen attributes in the bulk guest list would add `onPremisesExtensionAttributes`
+ * (fifteen values) to every guest of every plan. Only guests without a marker where guestops looks
+ * can have one elsewhere, and once guestops has managed a tenant they are the few new adoptions;
+ * so only those are read: `GET /users?$filter=id in (…15 ids…)&$select=id,onPremisesExtensionAttributes`
+ * (`in` takes at most 15 values, and `id` supports it without advanced query parameters: user
+ * resource, "Properties" table), 20 of them per `$batch` — one request per 300 unmarked guests.
+ */
+import { batchGet } from './batch.js';
+import { GraphError, graphErrorFields } from './graph-error.js';
+import type { Graph } from './client.js';
+import { odataString, withQuery } from './odata.js';
+
+/** Values per `in (…)`: Graph allows 15. */
+const IN_VALUES = 15;
+
+/** Each user's `onPremisesExtensionAttributes`, by lower-cased id, for the given ids. */
+export async function readExtensionAttributes(graph: Graph, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const urls: string[] = [];
+  for (let i = 0; i < ids.length; i += IN_VALUES) {
+    const chunk = ids.slice(i, i + IN_VALUES).map(odataString);
+    urls.push(withQuery('/users', { $filter: `id in (${chunk.join(',')})`, $select: 'id,onPremisesExtensionAttributes' }));
+  }
+  const out = new Map<string, Record<string, unknown>>();
+  if (urls.length === 0) return out;
+  const results = await batchGet(graph, urls.map((url) => ({ url })));
+  results.forEach((res, i) => {
+    if (res.status < 200 || res.status > 299) {
+      const { graphCode, graphMessage } = graphErrorFields(res.body);
+      throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: urls[i]! });
+    }
+    const value = ((res.body as { value?: unknown } | null)?.value ?? []) as Record<string, unknown>[];
+    for (const u of value) {
+      const bag = u['onPremisesExtensionAttributes'];
+      if (typeof u['id'] === 'string' && typeof bag === 'object' && bag !== null) out.set(u['id'].toLowerCase(), bag as Record<string, unknown>);
+    }
+  });
+  return out;
+}
