@@ -55,6 +55,12 @@ export interface ObserveOptions {
   readonly guestListing?: GuestListingMode;
   /** Read every declared guest's sponsors even when none declares `sponsors:` (status). */
   readonly withSponsors?: boolean;
+  /**
+   * Addresses of email-only guests the review's base declared and guests/ no longer does
+   * (invited-undeclared.ts formerEmailOnly): undeclared users carrying one with a guestops marker
+   * are returned too, also when their marker predates its invited-for field `f`.
+   */
+  readonly formerEmailOnly?: ReadonlySet<string>;
 }
 
 export interface Observation extends ObservedTenant {
@@ -227,7 +233,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     ? guests.users
         .filter((u) => typeof u['id'] === 'string' && !found.has(u['id'].toLowerCase()))
         .map((u) => toObservedUser(u, marker))
-        .filter((u) => u.marker !== null && u.marker.includes('"f":'))
+        .filter((u) => u.marker !== null && (u.marker.includes('"f":') || (u.mail !== null && options.formerEmailOnly?.has(u.mail.trim().toLowerCase()) === true)))
     : [];
   // Declared users without a marker where guestops looks, but with one where it does not. With
   // a directory extension in use, the attributes of just those users are read now.

@@ -40,6 +40,8 @@ export interface PlanOptions {
   readonly policy?: Policy;
   /** The guest files at the review's base, to show invitation-setting changes the tenant cannot. */
   readonly base?: DesiredState;
+  /** Email-only guests of the base that guests/ no longer declares, per file (invited-undeclared.ts). */
+  readonly formerEmailOnly?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
@@ -52,6 +54,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     // A file's `defaults.gracePeriod` wins; else the policy's (default 0 days).
     life: { now: options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     users: [...observed.users, ...(observed.undeclaredInvitees ?? [])],
+    former: options.formerEmailOnly ?? new Map(),
     addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
@@ -87,6 +90,8 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
 /** What the cross-user rules need: every observed user by address, and where users are declared. */
 interface Rules {
   readonly users: readonly ObservedUser[];
+  /** Email-only guests of the base no longer declared, per file (invited-undeclared.ts). */
+  readonly former: ReadonlyMap<string, ReadonlySet<string>>;
   readonly addresses: ReadonlyMap<string, readonly ObservedUser[]>;
   readonly declaredAt: DeclaredAt;
   readonly life: LifecycleOptions;
@@ -147,7 +152,7 @@ function decide(
   if (match.kind === 'invite') {
     const invitee = planInviteLifecycle(guest, rules.life);
     if (invitee.blocked) return { actions: [], blocked: invitee.blocked };
-    const orphaned = undeclaredInviteeBlock(guest, rules.users, (id) => claims.has(id.toLowerCase()));
+    const orphaned = undeclaredInviteeBlock(guest, rules.users, (id) => claims.has(id.toLowerCase()), rules.former);
     if (orphaned) return { actions: [], blocked: orphaned };
     return {
       actions: [

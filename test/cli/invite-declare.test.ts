@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withEmulator } from '../helpers/emulator.js';
-import { guestops, isWrite, markerOf, resetsDone, userOf, workdir } from '../apply/support.js';
+import { graphFetch, withEmulator } from '../helpers/emulator.js';
+import { MARKER, guestops, isWrite, markerOf, resetsDone, userOf, workdir } from '../apply/support.js';
 
 const FIRST = 'pat.lee@adventure-works.example';
 const EDITED = 'pat.lee@adventureworks.example';
@@ -64,6 +64,43 @@ test('an invited email-only guest: plan and apply name the id to add; an email e
     assert.equal(resetsDone(await emu.requests(), id), 1);
     assert.equal(markerOf(after, id)!.p, undefined);
     assert.equal(after.users.filter((u) => u['mail'] === EDITED).length, 1, 'one account');
+  } finally {
+    await emu.close();
+  }
+});
+
+test('an invitee of an older guestops (marker without `f`): with --base-dir, an email edit is blocked until its id is declared', async () => {
+  const emu = await withEmulator();
+  try {
+    const file = (email: string) => `guests:\n  - email: ${email}\n`;
+    const cwd = workdir({ 'guests/partners.yaml': file(FIRST) });
+    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    const invited = (await emu.state()).users.find((u) => u['mail'] === FIRST)!;
+    const id = invited['id'] as string;
+    // What an older guestops wrote: the same marker without the invited-for file `f`.
+    const { f, ...older } = JSON.parse(invited[MARKER] as string) as Record<string, unknown>;
+    assert.equal(typeof f, 'string');
+    assert.equal((await graphFetch(emu.url, `/v1.0/users/${id}`, { method: 'PATCH', body: { [MARKER]: JSON.stringify(older) } })).status, 204);
+    assert.match((await guestops(emu, ['plan'], { cwd })).stdout, /^No changes\./, 'still recognised by its recorded email');
+
+    // The review's base is guests/ before the edit, as plan.yml passes it.
+    cpSync(join(cwd, 'guests'), join(cwd, 'base'), { recursive: true });
+    writeFileSync(join(cwd, 'guests/partners.yaml'), file(EDITED));
+    await emu.resetLog();
+    const edited = await guestops(emu, ['plan', '--format', 'json', '--base-dir', 'base', '--out', 'reviewed.json'], { cwd });
+    assert.equal(edited.code, 1, edited.stderr);
+    const g = (JSON.parse(edited.stdout) as JsonPlan).guests.find((x) => x.key === EDITED)!;
+    assert.equal(g.blocked?.code, 'invited-guest-undeclared');
+    assert.ok(g.blocked!.reason.includes(`declare \`id: ${id}\` here`), g.blocked!.reason);
+
+    // Without the base the old address is unknown (README, known limits): the plan would invite.
+    const blind = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd })).stdout) as JsonPlan;
+    assert.deepEqual(blind.guests.find((x) => x.key === EDITED)!.actions.map((a) => a.type), ['invite']);
+    // The reviewed plan is what runs: apply --plan refuses, nothing is invited.
+    const refused = await guestops(emu, ['apply', '--plan', 'reviewed.json'], { cwd });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error plan-stale-tenant/);
+    assert.deepEqual((await emu.requests()).filter(isWrite), []);
   } finally {
     await emu.close();
   }

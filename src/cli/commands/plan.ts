@@ -4,6 +4,8 @@
  * getAvailableExtensionProperties action.
  */
 import { writeFile } from 'node:fs/promises';
+import { posix, resolve } from 'node:path';
+import { displayPath } from '../../desired/walk.js';
 import type { Command } from '../command.js';
 import { parseCommandArgs, oneOf, positiveInt } from '../args.js';
 import { GuestopsError } from '../../errors.js';
@@ -16,6 +18,7 @@ import { leaseSeconds } from '../plan-context.js';
 import { observeTenant } from '../../graph/observe.js';
 import { guestListingFromEnv } from '../../graph/guest-partitions.js';
 import { buildPlan } from '../../plan/build-plan.js';
+import { formerEmailOnly } from '../../plan/invited-undeclared.js';
 import { emailChangesOverCap } from '../../plan/email-change-cap.js';
 import { disablesOverCap } from '../../plan/disable-cap.js';
 import { renderText } from '../../render/text.js';
@@ -103,8 +106,12 @@ export const command: Command = {
 
     const conn = await connect(o);
     try {
-      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv() });
-      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base } : {}) });
+      // What an edited email-only guest used to be, to recognise its invitee also by the base's address.
+      const shown = (d: string) => displayPath(resolve(d), process.cwd());
+      const former = formerEmailOnly(base, desired, (f) => posix.join(shown(o.dir!), posix.relative(shown(o['base-dir'] ?? '.'), f)));
+      const formerAddresses = new Set([...former.values()].flatMap((set) => [...set]));
+      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv(), formerEmailOnly: formerAddresses });
+      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base, formerEmailOnly: former } : {}) });
       const plan = withLimits(built, [resetLimit(built, maxResets.value)]);
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       let planJsonPath: string | undefined;
