@@ -187,6 +187,10 @@ test("policy maxDisables: plan says apply will refuse; apply refuses before any 
     assert.deepEqual(plan.risks.filter((r) => r.kind === 'disable').map((r) => r.line), [4, 7]);
     const text = await guestops(emu, ['plan'], { cwd });
     assert.match(text.stdout, /x apply will refuse this plan: it disables 2 guest accounts, the policy \(guestops\.policy\.yaml\) allows 1 per apply \(maxDisables\)/);
+    assert.equal(text.code, 1);
+    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
+    assert.equal(md.code, 1);
+    assert.ok(md.stdout.includes('> [!CAUTION]\n> **apply will refuse this plan: it disables 2 guest accounts, the policy (guestops.policy.yaml) allows 1 per apply (maxDisables).**'), md.stdout);
 
     const a = await guestops(emu, ['apply'], { cwd });
     assert.equal(a.code, 1);

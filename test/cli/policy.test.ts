@@ -213,6 +213,14 @@ test('maxEmailChanges: plan states apply will refuse, and apply refuses before t
     const p = await guestops(emu, ['plan', '--format', 'json'], { cwd });
     assert.equal(p.code, 1, 'a plan apply would refuse fails the check');
     assert.deepEqual((JSON.parse(p.stdout) as JsonPlan).emailChanges, { count: 1, max: 0 });
+    // The same refusal in the text a terminal shows and the markdown a pull request shows.
+    const refusal = "apply will refuse this plan: it changes the sign-in email of 1 guests, the policy (guestops.policy.yaml) allows 0 per apply";
+    const text = await guestops(emu, ['plan'], { cwd });
+    assert.equal(text.code, 1);
+    assert.ok(text.stdout.includes(`x ${refusal}`), text.stdout);
+    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
+    assert.equal(md.code, 1);
+    assert.ok(md.stdout.includes(`> [!CAUTION]\n> **${refusal}.**`), md.stdout);
 
     const a = await guestops(emu, ['apply', '--max-resets', '50'], { cwd });
     assert.equal(a.code, 1);
