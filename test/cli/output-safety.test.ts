@@ -101,9 +101,14 @@ test('a path guestops cannot write is refused in one line before any Graph reque
       [['import', '--out', 'a-file/sub', '--dir', 'guests'], /--out a-file\/sub: .*a-file is not a folder/],
       [['snapshot', '--out', 'missing/tenant.json'], /--out missing\/tenant\.json: the folder .*missing does not exist/],
     ];
+    // import also writes the guest file schema it references into schemas/ (guestops is installed
+    // outside this folder): a file named `schemas` is found before any request too.
+    const importCwd = demoWorkdir();
+    writeFileSync(join(importCwd, 'schemas'), '');
+    cases.push([['import', '--out', 'imported', '--dir', 'guests'], /the guest file schema's folder schemas: .*schemas is not a folder/]);
     for (const [args, why] of cases) {
       await emu.resetLog();
-      const r = await guestops(emu, args, { cwd });
+      const r = await guestops(emu, args, { cwd: args.includes('imported') ? importCwd : cwd });
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       const lines = r.stderr.trimEnd().split('\n');
       assert.equal(lines.length, 1, r.stderr);

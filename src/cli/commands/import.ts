@@ -4,7 +4,7 @@
  * src/adopt/import-plan.ts); nothing is written to the tenant, and nothing on disk is replaced
  * without --force.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 import { oneOf, parseCommandArgs } from '../args.js';
@@ -99,6 +99,9 @@ export const command: Command = {
     if (outDir.startsWith('..')) throw new GuestopsError('usage', `--out ${o.out ?? o.dir} is outside the working directory; run import from the repository root`);
 
     await checkWritableDir('--out', o.out ?? o.dir!, cwd);
+    // The schema copy is a file import writes too: checked as early as the folder.
+    const schema = schemaForRepository(cwd);
+    if (schema.copyFrom) await checkWritableDir("the guest file schema's folder", dirname(SCHEMA_FILE), cwd);
 
     const tree = await readDeclaredTree(o.dir!, cwd);
     if (!tree.ok) {
@@ -128,7 +131,6 @@ export const command: Command = {
       await conn.close();
     }
 
-    const schema = schemaForRepository(cwd);
     const plan = planImport({
       guests,
       declared: tree.index,
