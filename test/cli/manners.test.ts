@@ -1,7 +1,7 @@
 /**
  * The CLI's manners, as a user meets them: help for a command, "did you mean", `-d` everywhere,
  * one-line errors (usage, validation, first-run credentials, a busy emulator port) that say what
- * to do, never a stack trace. The CLI as a child process.
+ * to do, never a stack trace; single values shown terraform-style. The CLI as a child process.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
 import { usingEmulator, withEmulator } from '../helpers/emulator.js';
 import { demoWorkdir, guestops, workdir } from '../apply/support.js';
+import { guestUser, tenantOf } from '../adopt/support.js';
 
 function oneLine(stderr: string): string {
   const lines = stderr.trimEnd().split('\n');
@@ -130,4 +131,30 @@ test("the emulator's --help example plans against the demo tenant as printed", a
   } finally {
     await emu.close();
   }
+});
+
+test('the text plan shows one value terraform-style, and heads a guest with its biggest change', async () => {
+  const kept = 'pat@fabrikam.example';
+  const dropped = Array.from({ length: 8 }, (_, i) => `pat.old${i}@fabrikam.example`);
+  const pat = { id: '7a0c1e2f-3b4d-4c5e-8f60-7182939a4b5c', mail: kept, otherMails: [kept, ...dropped] };
+  await usingEmulator(
+    async (emu) => {
+      const demo = await guestops(emu, ['plan'], { cwd: demoWorkdir() });
+      assert.ok(demo.stdout.includes('\n        mail: "john.doe@fabrikam.example" -> "john.doe@northwind.example"\n'), demo.stdout);
+      // A diff only for a list (otherMails), never around one value.
+      assert.doesNotMatch(demo.stdout, /^\s*(---|\+\+\+) mail$/m);
+    },
+  );
+  await usingEmulator(
+    async (emu) => {
+      // First managed (an adoption) while losing 8 otherMails: the heading is the update, '~'.
+      const cwd = workdir({ 'guests/pat.yaml': `guests:\n  - id: ${pat.id}\n    email: ${kept}\n    otherMails: [${kept}]\n` });
+      const r = await guestops(emu, ['plan'], { cwd });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^~ ${kept.replace(/\./g, '\\.')} {2}`, 'm'));
+      assert.doesNotMatch(r.stdout, /^\+ /m);
+      assert.equal(dropped.filter((d) => r.stdout.includes(`-${d}`)).length, 8, r.stdout);
+    },
+    tenantOf([guestUser(pat)]),
+  );
 });
