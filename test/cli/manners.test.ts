@@ -37,11 +37,11 @@ test("'guestops help plan' is plan's help; --version is listed; a typo gets a su
 
 test('-d is --dir on every command that has --dir; usage errors end in one period', async () => {
   const cwd = workdir({});
-  for (const cmd of ['validate', 'plan', 'apply', 'snapshot']) {
-    const args = cmd === 'snapshot' ? [cmd, '-d', 'nope', '--out', 'x.json', '--emulator'] : [cmd, '-d', 'nope', '--emulator'];
+  for (const cmd of ['validate', 'plan', 'apply', 'status', 'snapshot', 'import']) {
+    const args = cmd === 'snapshot' || cmd === 'import' ? [cmd, '-d', 'nope', '--out', cmd === 'import' ? 'out' : 'x.json', '--emulator'] : [cmd, '-d', 'nope', '--emulator'];
     const r = await runCli(cmd === 'validate' ? [cmd, '-d', 'nope'] : args, { cwd });
     assert.doesNotMatch(r.stderr, /Unknown option '-d'/, `${cmd}: ${r.stderr}`);
-    if (cmd !== 'snapshot') assert.match(r.stderr, /"nope" does not exist/, `${cmd}: ${r.stderr}`);
+    if (cmd !== 'snapshot' && cmd !== 'import') assert.match(r.stderr, /"nope" does not exist/, `${cmd}: ${r.stderr}`);
   }
   const neg = await runCli(['apply', '--concurrency', '-1'], { cwd });
   const line = oneLine(neg.stderr);
