@@ -51,7 +51,7 @@ for (const [answer, why, code] of [['no', "the answer was not 'yes'", 1], ['eof'
   });
 }
 
-test('no question with --auto-approve, with CI set, or without a terminal', async () => {
+test('no question with --auto-approve, with CI set, without a terminal, or with a reviewed --plan', async () => {
   for (const [extra, env] of [[['--auto-approve'], {}], [[], { CI: 'true' }]] as const) {
     await usingEmulator(async (emu) => {
       const r = await inTerminal(emu, demoWorkdir(), '', [...extra], env);
@@ -64,5 +64,14 @@ test('no question with --auto-approve, with CI set, or without a terminal', asyn
     const r = await guestops(emu, ['apply'], { cwd: demoWorkdir() });
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /Enter a value/);
+  });
+  // A saved plan was reviewed already: applied at a terminal without the question.
+  await usingEmulator(async (emu) => {
+    const cwd = demoWorkdir();
+    assert.equal((await guestops(emu, ['plan', '--out', 'reviewed.json'], { cwd })).code, 0);
+    const r = await inTerminal(emu, cwd, '', ['--plan', 'reviewed.json']);
+    assert.equal(r.code, 0, r.output);
+    assert.doesNotMatch(r.output, /Enter a value/);
+    assert.equal(resetsDone(await emu.requests(), JOHN), 1);
   });
 });
