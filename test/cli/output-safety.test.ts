@@ -70,6 +70,18 @@ for (const how of [
   });
 }
 
+test('with both pipes closed, a failed guest still makes the exit code 1, and the report says which', async () => {
+  await usingEmulator(async (emu) => {
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', status: 403, code: 'Authorization_RequestDenied', times: 1 });
+    const cwd = demoWorkdir();
+    const r = await runWithClosedReader(['apply', '--report', 'report.json', '--graph-url', emu.url], cwd, { close: 'both', after: 'start' }, { GUESTOPS_TOKEN: 'demo-apply' });
+    assert.equal(r.signal, null);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(readFileSync(join(cwd, 'report.json'), 'utf8')) as { summary: { applied: number; failed: number } };
+    assert.deepEqual([report.summary.applied, report.summary.failed], [3, 1]);
+  });
+});
+
 test('plan | head -1 and validate | true: no stack trace, the usual exit code', async () => {
   await usingEmulator(async (emu) => {
     const cwd = demoWorkdir();
