@@ -73,7 +73,8 @@ export interface Connection {
 const LONG_WAIT_MS = 2_000;
 
 export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, stderr: NodeJS.WritableStream = process.stderr): Promise<Connection> {
-  const windowSeconds = consistencyWindowSeconds(flags['consistency-window'], env);
+  let windowSeconds = consistencyWindowSeconds(flags['consistency-window'], env);
+  const windowChosen = flags['consistency-window'] !== undefined || (env['GUESTOPS_CONSISTENCY_WINDOW_SECONDS'] ?? '') !== '';
   let close = async () => {};
   let graphUrl: string;
   let connEnv = env;
@@ -84,6 +85,11 @@ export async function connect(flags: ConnectionFlags, env: NodeJS.ProcessEnv = p
     const seedPath = flags.emulator === '' ? emu.demoSeedPath : flags.emulator!;
     const seed = emu.loadSeedFile(seedPath);
     const started = await emu.startEmulator({ seed, port: 0 });
+    // The embedded emulator replicates exactly as its seed says: unless told otherwise, the
+    // window is its lag plus a second of margin (0 for the demo tenant, which has none), not the
+    // default meant for Entra ID.
+    const lagMs = seed.replicationLagMs ?? 0;
+    if (!windowChosen) windowSeconds = lagMs > 0 ? (lagMs + 1_000) / 1000 : 0;
     close = () => started.close();
     graphUrl = resolveGraphUrl(started.url, {});
     const token = env['GUESTOPS_TOKEN'] || emu.writerToken(seed);

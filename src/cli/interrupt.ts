@@ -55,7 +55,7 @@ export function onInterrupt(options: InterruptOptions): Interrupt {
     stderr.write(
       `guestops apply: ${sig} again: stopping now. Left: ${names.length} guest(s) in flight` +
         `${names.length ? ` (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})` : ''}, ` +
-        `${notStarted} not started. A guest in flight is held by its intent until this run resumes: ${options.resumeCommand}\n`,
+        `${notStarted} not started. A guest in flight is held by its intent, and the tenant by this run's apply lock, until this run resumes: ${options.resumeCommand}\n`,
     );
     exit(INTERRUPTED_EXIT_CODE);
   };

@@ -22,9 +22,10 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   init: () => import('./commands/init.js'),
   upgrade: () => import('./commands/upgrade.js'),
   status: () => import('./commands/status.js'),
+  unlock: () => import('./commands/unlock.js'),
 };
 
-const order = ['validate', 'plan', 'apply', 'status', 'setup', 'import', 'snapshot', 'emulator', 'init', 'upgrade'];
+const order = ['validate', 'plan', 'apply', 'status', 'unlock', 'setup', 'import', 'snapshot', 'emulator', 'init', 'upgrade'];
 
 async function help(): Promise<string> {
   const lines = [

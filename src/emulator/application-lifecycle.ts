@@ -17,7 +17,8 @@
  *   applications.ts), `PATCH /applications/{id}` (application-update.md: displayName,
  *   description, notes) → 204, `DELETE /applications/{id}` (application-delete.md) → 204: the
  *   object moves to deleted items (deletedDateTime set).
- * - `GET /directory/deletedItems/{id}` (directory-deleteditems-get.md) and
+ * - `GET /directory/deletedItems/microsoft.graph.application` (directory-deleteditems-list.md),
+ *   `GET /directory/deletedItems/{id}` (directory-deleteditems-get.md) and
  *   `DELETE /directory/deletedItems/{id}` (directory-deleteditems-delete.md) → 204: removed for
  *   good, its uniqueName free again.
  * Reads and writes by id see the replication lag like users (replication.ts): for the lag after
@@ -31,6 +32,7 @@ import { hasAny, requireAny, type Caller } from './auth.js';
 import { applicationJson, checkAccess, findApplication, selectProperties, type ApplicationKey } from './applications.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
 import { GraphError, badRequest, insufficientPrivileges, resourceNotFound } from './graph-error.js';
+import { nextLink, pageSize, startPosition, takePage } from './paging.js';
 import type { Application, ApplicationProps } from './tenant.js';
 
 /** application-upsert.md, application-update.md, application-delete.md, directory-deleteditems-delete.md. */
@@ -192,4 +194,41 @@ export function purgeDeletedItem(ctx: HandlerContext, id: string): GraphResponse
   checkAccess(ctx.caller, app, [...MANAGE]);
   ctx.tenant.purgeApplication(app);
   return { status: 204 };
+}
+
+/** directory-deleteditems-list.md: the default page size is not documented; 100 as for users (guess). */
+const DELETED_PAGE_DEFAULT = 100;
+const DELETED_PAGE_MAX = 999;
+
+/**
+ * `GET /directory/deletedItems/microsoft.graph.application` (directory-deleteditems-list.md):
+ * the applications in deleted items, as readers see them now, paged. The doc lists `$filter` and
+ * `$orderby` among the supported parameters but not which properties need advanced queries;
+ * the emulator serves `$select` and `$top` only and refuses the rest (stricter: a client cannot
+ * depend on a filter Graph may not serve).
+ */
+export function listDeletedApplications(ctx: HandlerContext): GraphResponse {
+  requireAny(ctx.caller, READ);
+  ctx.query.allowOnly(['$select', '$top', '$skiptoken']);
+  const top = pageSize(ctx.query, DELETED_PAGE_MAX, DELETED_PAGE_DEFAULT);
+  const start = startPosition(ctx.query);
+  const items = ctx.tenant.applications.map((app, pos) => ({ pos, app, props: ctx.tenant.visibleApplication(app) }));
+  const readable = (x: (typeof items)[number]): boolean => {
+    if (!x.props || x.props.deletedDateTime === null) return false;
+    try {
+      checkAccess(ctx.caller, x.app, [...READ]);
+      return true;
+    } catch {
+      return false; // OwnedBy: only the deleted applications the caller owns (as for reads by id)
+    }
+  };
+  const { page, nextPos } = takePage(items, start, top, readable, true);
+  return {
+    status: 200,
+    body: {
+      '@odata.context': metadata(ctx, 'directory/deletedItems/microsoft.graph.application'),
+      value: page.map((x) => selectProperties(ctx, applicationJson(x.app, x.props!), 'Application')),
+      ...(nextPos !== undefined ? { '@odata.nextLink': nextLink(ctx, nextPos) } : {}),
+    },
+  };
 }

@@ -2,7 +2,7 @@
  * Maps `/v1.0/...` paths to handlers, with what each call costs in Graph's throttling budget.
  * Graph matches path segments case-insensitively; ids keep their case.
  */
-import { deleteApplication, getDeletedItem, patchApplication, purgeDeletedItem, upsertApplication } from './application-lifecycle.js';
+import { deleteApplication, getDeletedItem, listDeletedApplications, patchApplication, purgeDeletedItem, upsertApplication } from './application-lifecycle.js';
 import { createExtensionProperty, getApplication, getAvailableExtensionProperties, listExtensionProperties, type ApplicationKey } from './applications.js';
 import type { GraphResponse, HandlerContext } from './context.js';
 import { GraphError, segmentNotFound } from './graph-error.js';
@@ -104,6 +104,7 @@ export function route(method: string, segments: readonly string[], hasSelect: bo
   }
   if (s0 === 'directory' && third !== undefined && n === 3 && second!.toLowerCase() === 'deleteditems') {
     const id = third;
+    if (id.toLowerCase() === 'microsoft.graph.application') return only('GET', { run: listDeletedApplications, cost: readCost(1, hasSelect) });
     if (method === 'GET') return { run: (ctx) => getDeletedItem(ctx, id), cost: readCost(1, hasSelect) };
     if (method === 'DELETE') return { run: (ctx) => purgeDeletedItem(ctx, id), cost: WRITE };
     throw methodNotAllowed();

@@ -30,6 +30,7 @@ import { withEmulator, type RequestLogEntry } from '../helpers/emulator.js';
 import { cleanEnv } from '../helpers/cli.js';
 import { cliPath } from '../helpers/paths.js';
 import { guestops, isWrite, markerOf, topLevel } from './support.js';
+import type { CliResult } from '../helpers/cli.js';
 import { NEW_EMAIL, assertMixedConverged, assertNoChanges, declareNewGuestId, invitedUser, mixedWorkdir } from '../reliability/support.js';
 
 const EVERY_K = process.env['GUESTOPS_CRASH_SAMPLE'] === 'all';
@@ -64,6 +65,26 @@ async function referenceRun(): Promise<RequestLogEntry[]> {
   } finally {
     await emu.close();
   }
+}
+
+let unlockedDeadRuns = 0;
+
+/**
+ * The re-run after the kill, as a user does it. The killed run's apply lock is still there: a
+ * re-run of the same run takes it back (unless the kill came before the run recorded itself on
+ * it); another run is refused naming the lock and the command that removes it, which the user
+ * runs since they know the killed run is gone.
+ */
+async function rerunAfterKill(emu: { url: string }, cwd: string, env: Record<string, string | undefined>, label: string): Promise<CliResult> {
+  const first = await guestops(emu, ['apply'], { cwd, env });
+  if (!/error apply-locked/.test(first.stderr)) return first;
+  assert.equal(first.code, 1, label);
+  const id = /guestops unlock ([0-9a-f-]{36})/.exec(first.stderr)?.[1];
+  assert.ok(id, `${label}: apply-locked must print the unlock command\n${first.stderr}`);
+  const unlock = await guestops(emu, ['unlock', id], { cwd, env });
+  assert.equal(unlock.code, 0, `${label}: unlock failed\n${unlock.stdout}${unlock.stderr}`);
+  unlockedDeadRuns++;
+  return guestops(emu, ['apply'], { cwd, env });
 }
 
 /**
@@ -105,7 +126,7 @@ async function crashAt(k: number, concurrency: number, lag?: Lag): Promise<'fini
     const orphan = invitedUser(stateAfterKill, NEW_EMAIL);
     const inviteWindow = orphan !== undefined && markerOf(stateAfterKill, orphan['id'] as string) === null;
 
-    const again = await guestops(emu, ['apply'], { cwd, env });
+    const again = await rerunAfterKill(emu, cwd, env, label);
     if (inviteWindow) {
       const id = orphan!['id'] as string;
       assert.equal(again.code, 1, `${label}: a re-run in the invitation window must stop on the new guest\n${again.stderr}`);
@@ -146,6 +167,8 @@ test('crash anywhere: SIGKILL after request k, re-run, exactly one reset per dec
     assert.notEqual(outcome, 'finished', `k=${k} of ${total}: the apply finished before its k-th request`);
     outcomes.push(outcome);
   }
+  // Another run after a kill meets the dead run's apply lock and removes it with guestops unlock.
+  assert.ok(unlockedDeadRuns > 0, 'no re-run met the killed run\'s apply lock');
   // The kill right after the new guest's POST /invitations lands in the invitation window.
   assert.equal(outcomes.filter((o) => o === 'recovered-invite-window').length, 1, `outcomes: ${outcomes.join(', ')}`);
 

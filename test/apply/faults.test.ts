@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withEmulator } from '../helpers/emulator.js';
-import { ALICE, ERIN, JOHN, demoWorkdir, guestops, markerOf, resetsDone, workdir } from './support.js';
+import { ALICE, ERIN, JOHN, demoWorkdir, guestops, isWrite, markerOf, resetsDone, workdir } from './support.js';
 
 const invitationsPosted = (log: { method: string; path: string }[]) => log.filter((e) => e.method === 'POST' && e.path.endsWith('/invitations')).length;
 
@@ -120,7 +120,7 @@ test('a lasting 503 on /invitations: the tenant shows no reset, so the intent is
   }
 });
 
-test('a second apply with another run id meets the first one\'s intent: blocked intent-held, no double reset', async () => {
+test('a second apply with another run id meets the first one\'s apply lock (and, with --no-lock, its intents): no double reset', async () => {
   const emu = await withEmulator();
   try {
     // The first apply's resets hang for a while, so the second starts while its intents are held
@@ -136,9 +136,15 @@ test('a second apply with another run id meets the first one\'s intent: blocked 
       if (Date.now() > deadline) throw new Error('first apply never reached its resets');
       await new Promise((res) => setTimeout(res, 50));
     }
+    const writesBefore = (await emu.requests()).filter(isWrite).length;
     const second = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } });
     assert.equal(second.code, 1, second.stderr);
-    assert.match(second.stderr, /blocked intent-held: apply run run-A/);
+    assert.match(second.stderr, /error apply-locked: another apply holds the tenant's apply lock: run run-A since \S+, lease until \S+ \(lock id [0-9a-f-]{36}\); nothing was written/);
+    assert.equal((await emu.requests()).filter(isWrite).length, writesBefore, 'the locked-out run wrote to a user');
+    // Without the lock (a CI concurrency group instead), each guest's intent still holds it.
+    const unlocked = await guestops(emu, ['apply', '--no-lock'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } });
+    assert.equal(unlocked.code, 1, unlocked.stderr);
+    assert.match(unlocked.stderr, /blocked intent-held: apply run run-A/);
     const a = await first;
     assert.equal(a.code, 0, a.stderr);
     const log = await emu.requests();

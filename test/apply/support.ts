@@ -86,10 +86,21 @@ export function guestops(emu: { url: string }, args: readonly string[], o: RunOp
   });
 }
 
-/** Requests that change the tenant. `$batch` (guestops only batches GETs — checked separately) and
- * the getAvailableExtensionProperties read action are POSTs that write nothing. */
+/**
+ * The apply lock's own bookkeeping (src/graph/apply-lock.ts): the create-or-update of the lock
+ * application by uniqueName, its holder record, its deletion and purge. Not a write to any guest.
+ */
+export function isLockRequest(e: RequestLogEntry): boolean {
+  if (e.method !== 'PATCH' && e.method !== 'DELETE') return false;
+  return /^\/v1\.0\/applications(\(uniqueName=|\/[^/]+$)/.test(e.path) || /^\/v1\.0\/directory\/deletedItems\//.test(e.path);
+}
+
+/** Requests that change the tenant's users and invitations. `$batch` (guestops only batches GETs —
+ * checked separately) and the getAvailableExtensionProperties read action are POSTs that write
+ * nothing; the apply lock's requests (isLockRequest) write only the lock. */
 export function isWrite(e: RequestLogEntry): boolean {
   if (e.method === 'GET') return false;
+  if (isLockRequest(e)) return false;
   if (e.method === 'POST' && /\/\$batch$/.test(e.path)) return false;
   if (e.method === 'POST' && /\/directoryObjects\/getAvailableExtensionProperties$/.test(e.path)) return false;
   return true;

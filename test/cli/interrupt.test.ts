@@ -132,7 +132,7 @@ test('a second SIGINT stops at once and names what is left; the same run id fini
     child = run.child;
     const r = await run.exited;
     assert.equal(r.code, 130, r.stderr);
-    assert.match(r.stderr, /SIGINT again: stopping now\. Left: [12] guest\(s\) in flight \([0-9a-f-]{36}(, [0-9a-f-]{36})?\), \d not started\. A guest in flight is held by its intent until this run resumes: guestops apply --run-id twice /);
+    assert.match(r.stderr, /SIGINT again: stopping now\. Left: [12] guest\(s\) in flight \([0-9a-f-]{36}(, [0-9a-f-]{36})?\), \d not started\. A guest in flight is held by its intent, and the tenant by this run.s apply lock, until this run resumes: guestops apply --run-id twice /);
     assert.doesNotMatch(r.stdout, /Apply finished/);
     // The slow resets sent before the stop still land inside "Graph"; wait for them like a
     // later run would find them.

@@ -15,6 +15,8 @@ function withTokens(s: Seed): Seed {
       ...s.tokens,
       'other-owned': { kind: 'app', appId: OTHER_APP, permissions: ['Application.ReadWrite.OwnedBy'] },
       'all-apps': { kind: 'app', appId: ALL_APP, permissions: ['Application.ReadWrite.All'] },
+      // A delegated admin whose consent lacks Application.ReadWrite.All (OwnedBy is app-only).
+      'admin-no-apps': { kind: 'delegated', upn: 'erin@contoso.onmicrosoft.com', permissions: ['User.ReadWrite.All', 'Directory.Read.All', 'Application.ReadWrite.OwnedBy'] },
     },
   };
 }
@@ -100,7 +102,7 @@ test('upsert refusals: no Prefer → 404, no displayName, read-only or unknown p
       assert.equal(r.body.error.code, 'Request_BadRequest');
       assert.match(r.body.error.message, message);
     }
-    for (const token of ['demo-plan', 'demo-admin']) {
+    for (const token of ['demo-plan', 'admin-no-apps']) {
       const r = await upsert(emu, { displayName: 'x' }, { token });
       assert.equal(r.status, 403, token);
       assert.equal(r.body.error.code, 'Authorization_RequestDenied');
@@ -210,4 +212,28 @@ test('a seed may give an application a uniqueName (unique, case-insensitively); 
     }),
     /applications\[1\]\.uniqueName: duplicate uniqueName X/,
   );
+});
+
+const LIST_LAG = 1_000;
+
+test('deleted applications are listed (paged, $select) as readers see them; OwnedBy lists only its own; $filter is refused', async () => {
+  await using(async (emu, advance) => {
+    const created = await upsert(emu, { displayName: 'lock' });
+    assert.equal(created.status, 201);
+    const id = created.body.id as string;
+    advance(LIST_LAG + 1);
+    const LIST = '/v1.0/directory/deletedItems/microsoft.graph.application';
+    assert.deepEqual((await graphFetch(emu.url, LIST)).body.value, [], 'nothing deleted yet');
+    assert.equal((await graphFetch(emu.url, `/v1.0/applications/${id}`, { method: 'DELETE' })).status, 204);
+    // The deletion replicates like any write: not listed during the lag.
+    assert.deepEqual((await graphFetch(emu.url, `${LIST}?$select=id,uniqueName`)).body.value, []);
+    advance(LIST_LAG + 1);
+    const listed = await graphFetch(emu.url, `${LIST}?$select=id,uniqueName&$top=1`);
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.body.value, [{ id, uniqueName: 'guestops-lock' }]);
+    assert.equal(listed.body['@odata.nextLink'], undefined);
+    assert.deepEqual((await graphFetch(emu.url, LIST, { token: 'other-owned' })).body.value, [], 'another OwnedBy app owns none of them');
+    assert.equal((await graphFetch(emu.url, `${LIST}?$filter=uniqueName eq 'guestops-lock'`)).status, 400);
+    assert.equal((await graphFetch(emu.url, LIST, { token: 'demo-plan' })).status, 403);
+  }, LIST_LAG);
 });

@@ -1,8 +1,10 @@
 /**
- * Two applies at once (CI concurrency misconfigured), started at the same instant so that BOTH
- * plan before EITHER writes its intent: the plan-time lease cannot stop the second one here (that
- * case is test/apply/faults.test.ts). What prevents a double reset is the read-back of the intent
- * just before the reset: only the run whose intent is still on the user may send it.
+ * Two applies at once WITHOUT the tenant's apply lock (`--no-lock`, as where a CI concurrency
+ * group is trusted instead; with the lock the second run never plans while the first runs, see
+ * apply-lock.test.ts), started at the same instant so that BOTH plan before EITHER writes its
+ * intent: the plan-time lease cannot stop the second one here (that case is
+ * test/apply/faults.test.ts). What prevents a double reset is the read-back of the intent just
+ * before the reset: only the run whose intent is still on the user may send it.
  *
  * Latency rules on the intent PATCH, the verify GET and the reset POST hold each step long enough
  * that, per guest, both intents land after both plans read, and both verify reads land after both
@@ -22,7 +24,7 @@ const HOLD_MS = 2_500;
 const isReset = (e: RequestLogEntry, id: string) =>
   e.method === 'POST' && e.path === '/v1.0/invitations' && (e.requestBody as { invitedUser?: { id?: string } } | undefined)?.invitedUser?.id === id;
 
-test('two applies planned at the same moment: the intent read-back lets only one of them reset each guest', async () => {
+test('two applies without the lock planned at the same moment: the intent read-back lets only one of them reset each guest', async () => {
   const emu = await withEmulator();
   try {
     const rules = [JOHN, ALICE].flatMap((id) => [
@@ -32,8 +34,8 @@ test('two applies planned at the same moment: the intent read-back lets only one
     await emu.addFault([...rules, { method: 'POST', path: '/v1.0/invitations', latencyMs: HOLD_MS, times: 4 }]);
     const cwd = demoWorkdir();
     const [a, b] = await Promise.all([
-      guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-A' } }),
-      guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } }),
+      guestops(emu, ['apply', '--no-lock'], { cwd, env: { GUESTOPS_RUN_ID: 'run-A' } }),
+      guestops(emu, ['apply', '--no-lock'], { cwd, env: { GUESTOPS_RUN_ID: 'run-B' } }),
     ]);
 
     const log = topLevel(await emu.requests());

@@ -118,7 +118,9 @@ test('the read-only plan identity cannot write even when apply tries: every writ
   try {
     const cwd = mixedWorkdir();
     const before = JSON.stringify((await emu.state()).users);
-    const r = await runCli(['apply', '--graph-url', emu.url, '--report', 'report.json'], { cwd, env: { GUESTOPS_TOKEN: PLAN_TOKEN, GUESTOPS_MARKER_PROPERTY: MARKER } });
+    // --no-lock: the apply lock would stop it at its first request (apply-lock-denied), before
+    // the writes to users this test is about.
+    const r = await runCli(['apply', '--no-lock', '--graph-url', emu.url, '--report', 'report.json'], { cwd, env: { GUESTOPS_TOKEN: PLAN_TOKEN, GUESTOPS_MARKER_PROPERTY: MARKER } });
     assert.equal(r.code, 1);
     const writes = (await emu.requests()).filter(isWrite);
     assert.ok(writes.length > 0, 'apply tried to write');

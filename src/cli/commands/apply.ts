@@ -33,12 +33,14 @@ import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { checkEmailChangeCap } from '../../plan/email-change-cap.js';
 import { escapeUntrusted } from '../../render/untrusted.js';
 import { writeUntrusted } from '../untrusted-output.js';
+import { acquireApplyLock, type HeldLock } from '../../graph/apply-lock.js';
+import { APPLY_LOCK_UNIQUE_NAME } from '../../graph/apply-lock-record.js';
 
 const usage = `guestops apply: make the tenant match guests/ (update profiles, reset redemptions, adopt).
 
 Usage: guestops apply [--dir guests | --plan plan.json] [--max-resets N] [--report report.json]
                       [--concurrency N] [--run-id ID] [--auto-approve]
-                      [--consistency-window SECONDS]
+                      [--consistency-window SECONDS] [--lock-timeout SECONDS] [--no-lock]
 
 Options:
   -d, --dir DIR        folder of guest YAML files (default: guests)
@@ -58,8 +60,20 @@ Options:
   --consistency-window SECONDS
                        how long after a write a directory replica may still show the state before it
                        (env GUESTOPS_CONSISTENCY_WINDOW_SECONDS; default ${DEFAULT_CONSISTENCY_WINDOW_SECONDS})
+  --lock-timeout SECONDS
+                       how long to wait while another apply holds the tenant's apply lock (default 0:
+                       refuse at once, naming the run that holds it)
+  --no-lock            do not take the apply lock: only where something else guarantees one apply at
+                       a time (a CI concurrency group); each guest's intent still guards its reset
 ${policyUsage(23)}
 ${CONNECTION_USAGE}
+The apply lock: before it reads the tenant, apply takes a tenant-wide lock that Graph arbitrates
+  (an application with uniqueName '${APPLY_LOCK_UNIQUE_NAME}', created by the one run that wins; needs
+  Application.ReadWrite.OwnedBy) and deletes it when done, once its last write has had the
+  consistency window to replicate. A lock whose run died ends with its lease (GUESTOPS_LEASE_SECONDS,
+  renewed while the run lives); 'guestops unlock' shows or removes it. A re-run with the same run id
+  takes its own lock back.
+
 Interrupting: the first Ctrl-C (SIGINT) or SIGTERM starts no new guest, lets the guests in flight
   finish, writes the summary and report, prints the command that resumes the run and exits 130.
   A second one stops at once and says what is left.
@@ -89,12 +103,15 @@ export const command: Command = {
       'run-id': { type: 'string' },
       'auto-approve': { type: 'boolean', default: false },
       'consistency-window': { type: 'string' },
+      'lock-timeout': { type: 'string' },
+      'no-lock': { type: 'boolean', default: false },
       policy: { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const maxResetsFlag = o['max-resets'] === undefined ? undefined : positiveInt('apply', 'max-resets', o['max-resets'], 0, 0);
     const maxDisables = o['max-disables'] === undefined ? undefined : positiveInt('apply', 'max-disables', o['max-disables'], 0, 0);
     const concurrency = positiveInt('apply', 'concurrency', o.concurrency, DEFAULT_CONCURRENCY, 1);
+    const lockTimeoutSeconds = positiveInt('apply', 'lock-timeout', o['lock-timeout'], 0, 0);
 
     if (o.report !== undefined) await checkWritableFile('--report', o.report);
 
@@ -125,9 +142,20 @@ export const command: Command = {
     let toStart = 0;
     const interrupt = onInterrupt({ total: () => toStart, resumeCommand: resume });
     const conn = await connect(o);
+    let lock: HeldLock | undefined;
     try {
       if (saved && saved.graphUrl !== conn.graphUrl) {
         throw new GuestopsError('plan-other-endpoint', `the plan was made against ${saved.graphUrl}, not ${conn.graphUrl}; nothing was written`);
+      }
+      // The lock comes before the tenant is read: the plan this run executes is computed while no
+      // other apply can write, so two applies started at once never both plan the same reset.
+      if (!o['no-lock']) {
+        lock = await acquireApplyLock(conn.graph, {
+          runId,
+          leaseMs: leaseSeconds() * 1000,
+          timeoutMs: lockTimeoutSeconds * 1000,
+          onEvent: (line) => writeUntrusted(process.stderr, line + '\n'),
+        });
       }
       const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
       const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured, guestListing: guestListingFromEnv() });
@@ -205,6 +233,10 @@ export const command: Command = {
       if (stoppedBy) return INTERRUPTED_EXIT_CODE;
       return s.failed > 0 || s.blocked > 0 ? 1 : 0;
     } finally {
+      if (lock) {
+        const problem = await lock.release();
+        if (problem) writeUntrusted(process.stderr, problem + '\n');
+      }
       interrupt.dispose();
       await conn.close();
     }
