@@ -29,7 +29,8 @@ export const CONNECTION_USAGE = `Connection:
 Credentials: GUESTOPS_TOKEN (static bearer, non-Microsoft endpoints only, e.g. the emulator);
   in GitHub Actions AZURE_TENANT_ID + AZURE_CLIENT_ID with OIDC; otherwise DefaultAzureCredential (az login).
 Tuning (env): GUESTOPS_MAX_RETRIES, GUESTOPS_RETRY_MAX_WAIT_MS, GUESTOPS_HTTP_TIMEOUT_MS,
-  GUESTOPS_INVITATION_RATE (default 150/5s).`;
+  GUESTOPS_INVITATION_RATE (default 150/5s).
+Tests and rehearsals (env): GUESTOPS_NOW=2026-07-01 judges expiry and status on that day instead of today.`;
 
 /**
  * `--emulator` takes an optional value, which parseArgs cannot express: a bare `--emulator`

@@ -32,6 +32,8 @@ export { DEFAULT_LEASE_SECONDS, APP_ONLY_ROLE_RULE };
 export interface PlanOptions {
   /** The clock, given by the caller: only used to tell whether another run's intent lease expired. */
   readonly now: Date;
+  /** The clock of lifecycle decisions (expiry, grace); default `now`. See cli/lifecycle-clock.ts. */
+  readonly today?: Date;
   /** How long an apply run's pending intent holds off other runs. Default DEFAULT_LEASE_SECONDS (900). */
   readonly leaseSeconds: number;
   /** The apply run re-planning, when any: its own pending intents may be resumed at once. */
@@ -52,7 +54,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   const policy = options.policy ?? DEFAULT_POLICY;
   const rules: Rules = {
     // A file's `defaults.gracePeriod` wins; else the policy's (default 0 days).
-    life: { now: options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
+    life: { now: options.today ?? options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     users: [...observed.users, ...(observed.undeclaredInvitees ?? [])],
     former: options.formerEmailOnly ?? new Map(),
     addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,

@@ -12,6 +12,11 @@ import { runCli } from '../helpers/cli.js';
 import { BOB, ERIN, guestops, isWrite, markerOf, topLevel, userOf, workdir } from '../apply/support.js';
 
 const HENRY = '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6ab0';
+/**
+ * Every run is judged on 1 July 2026, the day after Henry's `expires: 2026-06-30`: the tests hold
+ * whatever day they run on (GUESTOPS_NOW, cli/lifecycle-clock.ts).
+ */
+const AT = { GUESTOPS_NOW: '2026-07-01T09:00:00Z' };
 
 interface JsonPlan {
   summary: Record<string, number>;
@@ -35,7 +40,7 @@ test('lifecycle loop: expired → disable (date and file:line) and sponsor added
   const emu = await withEmulator({ throttle: false });
   try {
     const cwd = workdir(files('    expires: 2026-06-30'));
-    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(p.code, 0, p.stderr);
     const plan = JSON.parse(p.stdout) as JsonPlan;
     const henry = plan.guests.find((g) => g.id === HENRY)!;
@@ -45,18 +50,18 @@ test('lifecycle loop: expired → disable (date and file:line) and sponsor added
     assert.deepEqual(bob.actions[0]!['add'], [{ ref: 'erin@contoso.onmicrosoft.com', id: ERIN }]);
     assert.equal(plan.summary['disables'], 1);
     assert.equal(plan.summary['sponsorUpdates'], 1);
-    const text = await guestops(emu, ['plan'], { cwd });
+    const text = await guestops(emu, ['plan'], { cwd, env: AT });
     assert.match(text.stdout, /- disable account: access expired on 2026-06-30 \(guests\/people\.yaml:4\)/);
     assert.match(text.stdout, /\+ sponsor erin@contoso\.onmicrosoft\.com \(e1f2a3b4/);
     assert.match(text.stdout, /1 to disable, 1 sponsor update/);
-    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
+    const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd, env: AT });
     assert.match(md.stdout, /> \*\*Read first: 1 risk\.\*\* A disabled guest can no longer sign in\./);
     assert.match(md.stdout, /> - \*\*account disabled\*\* `henry\.park@tailspin\.example`, declared at `guests\/people\.yaml:4`: `access expired on 2026-06-30: the guest can no longer sign in \(nothing is deleted\)`/);
     assert.match(md.stdout, /_1 guest account disabled \(the policy, built-in policy, allows 10 per apply\)\._/);
     assert.match(text.stdout, /Risks, read these first \(1\):\n  ! account disabled: henry\.park@tailspin\.example  guests\/people\.yaml:4\n/);
     assert.deepEqual((await emu.requests()).filter(isWrite), [], 'plan never writes');
 
-    const a = await guestops(emu, ['apply'], { cwd });
+    const a = await guestops(emu, ['apply'], { cwd, env: AT });
     assert.equal(a.code, 0, a.stderr);
     const state = await emu.state();
     assert.equal(userOf(state, HENRY)['accountEnabled'], false);
@@ -65,20 +70,20 @@ test('lifecycle loop: expired → disable (date and file:line) and sponsor added
     const writes = (await emu.requests()).filter(isWrite).map((e) => `${e.method} ${e.path}`);
     assert.deepEqual(writes.sort(), [`PATCH /v1.0/users/${HENRY}`, `POST /v1.0/users/${BOB}/sponsors/$ref`].sort());
 
-    const again = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    const again = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT });
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /No changes/);
 
     writeFileSync(join(cwd, 'guests/people.yaml'), files('    expires: 2099-12-31')['guests/people.yaml']!);
-    const extended = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd })).stdout) as JsonPlan;
+    const extended = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT })).stdout) as JsonPlan;
     const enable = extended.guests.find((g) => g.id === HENRY)!.actions[0]!;
     assert.equal(enable['type'], 'enable');
     assert.match(String(enable['disabledSince']), /^\d{4}-\d{2}-\d{2}$/);
-    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    assert.equal((await guestops(emu, ['apply'], { cwd, env: AT })).code, 0);
     const after = await emu.state();
     assert.equal(userOf(after, HENRY)['accountEnabled'], true);
     assert.doesNotMatch(String(userOf(after, HENRY)['extension_8c3f2a105b7e4d2c9a613e0f7b9d2c41_guestopsState']), /"x"/);
-    assert.equal((await guestops(emu, ['plan', '--detailed-exitcode'], { cwd })).code, 0);
+    assert.equal((await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT })).code, 0);
   } finally {
     await emu.close();
   }
@@ -88,12 +93,12 @@ test('enabled: false disables; an account disabled outside guestops is not re-en
   const emu = await withEmulator({ throttle: false });
   try {
     const cwd = workdir(files('    enabled: false', 'generation: 0'));
-    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    assert.equal((await guestops(emu, ['apply'], { cwd, env: AT })).code, 0);
     assert.equal(userOf(await emu.state(), HENRY)['accountEnabled'], false);
     // Someone disables Bob in the portal: guestops, with nothing declared, leaves it.
     const patch = await fetch(`${emu.url}/v1.0/users/${BOB}`, { method: 'PATCH', headers: { authorization: 'Bearer demo-apply', 'content-type': 'application/json' }, body: '{"accountEnabled":false}' });
     assert.equal(patch.status, 204);
-    const p = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });
+    const p = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT });
     assert.equal(p.code, 0, p.stdout);
   } finally {
     await emu.close();
@@ -114,14 +119,14 @@ test('a sponsor that does not exist blocks the guest with the line; disabling a 
     enabled: false
 `,
     });
-    const r = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    const r = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(r.code, 1);
     const plan = JSON.parse(r.stdout) as JsonPlan;
     const henry = plan.guests.find((g) => g.id === HENRY)!;
     assert.equal(henry.blocked?.code, 'sponsor-not-found');
     assert.match(henry.blocked!.reason, /sponsor nobody@contoso\.onmicrosoft\.com \(guests\/a\.yaml:4\) is not a user in the tenant/);
     assert.equal(plan.guests.find((g) => g.id === ERIN)!.blocked?.code, 'not-a-guest');
-    const a = await guestops(emu, ['apply'], { cwd });
+    const a = await guestops(emu, ['apply'], { cwd, env: AT });
     assert.equal(a.code, 1);
     assert.deepEqual((await emu.requests()).filter(isWrite), []);
   } finally {
@@ -143,7 +148,7 @@ guests:
     enabled: "no"
 `,
   });
-  const r = await runCli(['validate'], { cwd });
+  const r = await runCli(['validate'], { cwd, env: AT });
   assert.equal(r.code, 1);
   const lines = r.stderr.trim().split('\n');
   assert.deepEqual(lines.slice(0, -1), [
@@ -161,7 +166,7 @@ test('observing sponsors costs the list pages, one $batch of sponsor look-ups, n
   const emu = await withEmulator({ throttle: false });
   try {
     const cwd = workdir(files('    expires: 2026-06-30'));
-    assert.equal((await guestops(emu, ['plan'], { cwd })).code, 0);
+    assert.equal((await guestops(emu, ['plan'], { cwd, env: AT })).code, 0);
     const log = topLevel(await emu.requests());
     const lists = log.filter((e) => e.method === 'GET' && e.path === '/v1.0/users');
     assert.equal(lists.length, 1, 'one guest list page (with $expand=sponsors)');
@@ -180,39 +185,39 @@ test("policy maxDisables: plan says apply will refuse; apply refuses before any 
       ...files('    expires: 2026-06-30', 'enabled: false'),
       'guestops.policy.yaml': 'formatVersion: 1\nmaxDisables: 1\n',
     });
-    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+    const p = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(p.code, 1, 'a plan apply would refuse fails the check');
     const plan = JSON.parse(p.stdout) as JsonPlan & { disables: unknown; risks: { kind: string; line: number }[] };
     assert.deepEqual(plan.disables, { count: 2, max: 1 });
     assert.deepEqual(plan.risks.filter((r) => r.kind === 'disable').map((r) => r.line), [4, 7]);
-    const text = await guestops(emu, ['plan'], { cwd });
+    const text = await guestops(emu, ['plan'], { cwd, env: AT });
     assert.match(text.stdout, /x apply will refuse this plan: it disables 2 guest accounts, the policy \(guestops\.policy\.yaml\) allows 1 per apply \(maxDisables\)/);
     assert.equal(text.code, 1);
     const md = await guestops(emu, ['plan', '--format', 'markdown'], { cwd });
     assert.equal(md.code, 1);
     assert.ok(md.stdout.includes('> [!CAUTION]\n> **apply will refuse this plan: it disables 2 guest accounts, the policy (guestops.policy.yaml) allows 1 per apply (maxDisables).**'), md.stdout);
 
-    const a = await guestops(emu, ['apply'], { cwd });
+    const a = await guestops(emu, ['apply'], { cwd, env: AT });
     assert.equal(a.code, 1);
     assert.match(a.stderr, /error max-disables-exceeded: the plan disables 2 guest accounts, more than the policy's maxDisables 1 \(guestops\.policy\.yaml\); nothing was written/);
-    const raised = await guestops(emu, ['apply', '--max-disables', '5'], { cwd });
+    const raised = await guestops(emu, ['apply', '--max-disables', '5'], { cwd, env: AT });
     assert.equal(raised.code, 1);
     assert.match(raised.stderr, /--max-disables 5 is above the policy's maxDisables 1 \(guestops\.policy\.yaml\): the flag may only lower it/);
     assert.deepEqual((await emu.requests()).filter(isWrite), [], 'nothing written');
 
     // Under the policy's cap, a lower --max-disables still refuses.
     writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxDisables: 2\n');
-    const lowered = await guestops(emu, ['apply', '--max-disables', '1'], { cwd });
+    const lowered = await guestops(emu, ['apply', '--max-disables', '1'], { cwd, env: AT });
     assert.equal(lowered.code, 1);
     assert.match(lowered.stderr, /more than --max-disables 1; nothing was written/);
     assert.deepEqual((await emu.requests()).filter(isWrite), []);
 
     // A grace period in the policy (no file sets one) holds Henry's disable; Bob's explicit one stays.
     writeFileSync(join(cwd, 'guestops.policy.yaml'), 'formatVersion: 1\nmaxDisables: 1\ngracePeriod: 9999d\n');
-    const graced = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd })).stdout) as JsonPlan & { disables: unknown };
+    const graced = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT })).stdout) as JsonPlan & { disables: unknown };
     assert.deepEqual(graced.disables, { count: 1, max: 1 });
     assert.equal(graced.guests.find((g) => g.id === HENRY), undefined, 'Henry is inside the grace period: nothing to do');
-    assert.equal((await guestops(emu, ['apply'], { cwd })).code, 0);
+    assert.equal((await guestops(emu, ['apply'], { cwd, env: AT })).code, 0);
     assert.equal(userOf(await emu.state(), BOB)['accountEnabled'], false);
     assert.equal(userOf(await emu.state(), HENRY)['accountEnabled'], true);
   } finally {
@@ -222,10 +227,47 @@ test("policy maxDisables: plan says apply will refuse; apply refuses before any 
 
 test('a bad gracePeriod or maxDisables in the policy file is one located error each, before any request', async () => {
   const cwd = workdir({ ...files('    expires: 2026-06-30'), 'guestops.policy.yaml': 'formatVersion: 1\ngracePeriod: 2w\nmaxDisables: -1\n' });
-  const r = await runCli(['plan', '--graph-url', 'http://127.0.0.1:9'], { cwd });
+  const r = await runCli(['plan', '--graph-url', 'http://127.0.0.1:9'], { cwd, env: AT });
   assert.equal(r.code, 1);
   assert.deepEqual(r.stderr.trim().split('\n').slice(0, 2), [
     'guestops.policy.yaml:2:14: error invalid-grace-period: gracePeriod "2w" is not a number of days such as 14d',
     'guestops.policy.yaml:3:14: error schema-invalid-value: maxDisables must be >= 0',
   ]);
+});
+
+test('the expiry boundary through the CLI, on a given clock: the whole UTC day of `expires` keeps access, the next day disables; status counts from the same clock', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir(files('    expires: 2026-06-30'));
+    const on = (now: string) => guestops(emu, ['plan', '--format', 'json'], { cwd, env: { GUESTOPS_NOW: now } });
+    const lastDay = JSON.parse((await on('2026-06-30T23:59:59Z')).stdout) as JsonPlan;
+    assert.equal(lastDay.guests.find((g) => g.id === HENRY), undefined, 'nothing for Henry on his last day');
+    const dayAfter = JSON.parse((await on('2026-07-01')).stdout) as JsonPlan;
+    assert.deepEqual(dayAfter.guests.find((g) => g.id === HENRY)!.actions.map((a) => a['type']), ['disable']);
+    // An offset is honoured: 01:30 at +02:00 is still 30 June in UTC.
+    const offset = JSON.parse((await on('2026-07-01T01:30:00+02:00')).stdout) as JsonPlan;
+    assert.equal(offset.guests.find((g) => g.id === HENRY), undefined);
+    const status = JSON.parse((await guestops(emu, ['status', '--format', 'json'], { cwd, env: { GUESTOPS_NOW: '2026-06-20' } })).stdout) as { generatedAt: string; guests: { id: string; expiresInDays: number | null }[] };
+    assert.equal(status.generatedAt, '2026-06-20T00:00:00.000Z');
+    assert.equal(status.guests.find((g) => g.id === HENRY)!.expiresInDays, 10);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a GUESTOPS_NOW that is no moment is one error line, before any request', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const cwd = workdir(files('    expires: 2026-06-30'));
+    for (const [bad, command] of [['2026-02-30', 'plan'], ['next tuesday', 'status'], ['2026-07-01 09:00', 'apply']] as const) {
+      const r = await guestops(emu, [command], { cwd, env: { GUESTOPS_NOW: bad } });
+      assert.equal(r.code, 1);
+      assert.deepEqual(r.stderr.trim().split('\n'), [
+        `guestops ${command}: error invalid-now: GUESTOPS_NOW must be a day such as 2026-07-01 or a time such as 2026-07-01T09:00:00Z (it is for tests and rehearsals), got '${bad}'`,
+      ]);
+    }
+    assert.deepEqual(await emu.requests(), [], 'not one Graph request');
+  } finally {
+    await emu.close();
+  }
 });

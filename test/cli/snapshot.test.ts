@@ -26,7 +26,9 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     const extra = `guests:\n  - email: new.partner@adventure-works.example\n    invitation:\n      sendMessage: true\n  - id: ${ERIN}\n    email: erin@contoso.example\n`;
     writeFileSync(join(cwd, 'guests', 'new.yaml'), extra);
 
-    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd });
+    // Judged on 1 July 2026 (GUESTOPS_NOW), whatever day the test runs.
+    const AT = { GUESTOPS_NOW: '2026-07-01' };
+    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(livePlan.code, 1, livePlan.stderr); // Erin is blocked (member)
 
     const snap = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
@@ -129,7 +131,7 @@ test('snapshot keeps accountEnabled, createdDateTime and sponsors (with the spon
     assert.equal(user(ALICE)?.['sponsors'], undefined, 'no sponsors, no key');
     assert.deepEqual((await live.requests()).filter(isWrite), [], 'snapshot only reads');
 
-    const copy = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd });
+    const copy = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd, env: AT });
     assert.equal(copy.code, 0, copy.stderr);
     assert.deepEqual(comparable(copy.stdout), comparable(livePlan.stdout));
     const actions = (JSON.parse(copy.stdout) as { guests: { id: string; actions: { type: string }[] }[] }).guests.flatMap((g) => g.actions.map((a) => `${g.id} ${a.type}`));

@@ -4,6 +4,7 @@
  * plan, --max-resets) run before the first write.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { lifecycleNow } from '../lifecycle-clock.js';
 import type { Command } from '../command.js';
 import { GuestopsError } from '../../errors.js';
 import { parseCommandArgs, positiveInt } from '../args.js';
@@ -141,6 +142,8 @@ export const command: Command = {
     const resume = resumeCommand(args, runId);
     let toStart = 0;
     const interrupt = onInterrupt({ total: () => toStart, resumeCommand: resume });
+    // Read before the tenant is: a bad GUESTOPS_NOW costs no Graph request.
+    const today = lifecycleNow();
     const conn = await connect(o);
     let lock: HeldLock | undefined;
     try {
@@ -159,7 +162,7 @@ export const command: Command = {
       }
       const markerConfigured = conn.markerProperty ?? saved?.markerProperty;
       const observed = await observeTenant(conn.graph, desired, { markerProperty: markerConfigured, guestListing: guestListingFromEnv() });
-      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), runId, policy });
+      const built = buildPlan(desired, observed, { now: new Date(), today, leaseSeconds: leaseSeconds(), runId, policy });
       if (saved) checkSavedPlan(saved, built);
       const plan = withLimits(built, [resetLimit(built, maxResets)]);
       // The plan is shown even when refused: the refusal is about it.

@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
 import { displayPath } from '../../desired/walk.js';
+import { lifecycleNow } from '../lifecycle-clock.js';
 import type { Command } from '../command.js';
 import { parseCommandArgs, oneOf, positiveInt } from '../args.js';
 import { GuestopsError } from '../../errors.js';
@@ -104,6 +105,8 @@ export const command: Command = {
       return 0;
     }
 
+    // Read before the tenant is: a bad GUESTOPS_NOW costs no Graph request.
+    const today = lifecycleNow();
     const conn = await connect(o);
     try {
       // What an edited email-only guest used to be, to recognise its invitee also by the base's address.
@@ -111,7 +114,7 @@ export const command: Command = {
       const former = formerEmailOnly(base, desired, (f) => posix.join(shown(o.dir!), posix.relative(shown(o['base-dir'] ?? '.'), f)));
       const formerAddresses = new Set([...former.values()].flatMap((set) => [...set]));
       const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, guestListing: guestListingFromEnv(), formerEmailOnly: formerAddresses });
-      const built = buildPlan(desired, observed, { now: new Date(), leaseSeconds: leaseSeconds(), policy, ...(base ? { base, formerEmailOnly: former } : {}) });
+      const built = buildPlan(desired, observed, { now: new Date(), today, leaseSeconds: leaseSeconds(), policy, ...(base ? { base, formerEmailOnly: former } : {}) });
       const plan = withLimits(built, [resetLimit(built, maxResets.value)]);
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       let planJsonPath: string | undefined;

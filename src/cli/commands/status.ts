@@ -4,6 +4,7 @@
  * sponsor look-ups, and — when the identity may — one list of sign-in activity.
  */
 import type { Command } from '../command.js';
+import { lifecycleNow } from '../lifecycle-clock.js';
 import { oneOf, parseCommandArgs } from '../args.js';
 import { CONNECTION_OPTIONS, CONNECTION_USAGE, connect, normalizeOptionalEmulator } from '../connect.js';
 import { loadOrReport } from '../desired-input.js';
@@ -61,6 +62,8 @@ export const command: Command = {
     const inactiveOverDays = parseDays('inactive-over', o['inactive-over']);
     const desired = await loadOrReport(o.dir!);
     if (!desired) return 1;
+    // Read before the tenant is: a bad GUESTOPS_NOW costs no Graph request.
+    const today = lifecycleNow();
     const conn = await connect(o);
     try {
       const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, withSponsors: true });
@@ -68,7 +71,7 @@ export const command: Command = {
       if (inactiveOverDays !== undefined && !signIns.available) {
         throw new GuestopsError('sign-in-activity-unavailable', `--inactive-over needs sign-in activity, which this identity cannot read: ${signIns.reason}`);
       }
-      const report = buildStatus(desired, observed, signIns, new Date(), {
+      const report = buildStatus(desired, observed, signIns, today, {
         ...(pendingOverDays !== undefined ? { pendingOverDays } : {}),
         ...(expiringWithinDays !== undefined ? { expiringWithinDays } : {}),
         ...(inactiveOverDays !== undefined ? { inactiveOverDays } : {}),
