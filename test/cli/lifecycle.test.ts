@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withEmulator } from '../helpers/emulator.js';
+import { withEmulator, type Seed } from '../helpers/emulator.js';
 import { runCli } from '../helpers/cli.js';
 import { BOB, ERIN, guestops, isWrite, markerOf, topLevel, userOf, workdir } from '../apply/support.js';
 
@@ -267,6 +267,60 @@ test('a GUESTOPS_NOW that is no moment is one error line, before any request', a
       ]);
     }
     assert.deepEqual(await emu.requests(), [], 'not one Graph request');
+  } finally {
+    await emu.close();
+  }
+});
+
+/** 25 members who can sponsor: sponsor01@ … sponsor25@contoso.onmicrosoft.com. */
+const SPONSORS = Array.from({ length: 25 }, (_, i) => ({
+  id: `5a0c0000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+  upn: `sponsor${String(i + 1).padStart(2, '0')}@contoso.onmicrosoft.com`,
+}));
+const withSponsorPool = (s: Seed): Seed => ({
+  ...s,
+  users: [...s.users, ...SPONSORS.map((p, i) => ({ id: p.id, userPrincipalName: p.upn, displayName: `Sponsor ${i + 1}`, mail: p.upn, userType: 'Member' }))],
+});
+
+test('more than 20 sponsors on a guest and more than 20 sponsor references: read in full (the expansion stops at 20), judged from the request log', async () => {
+  const emu = await withEmulator({ throttle: false, seedPatch: withSponsorPool });
+  try {
+    // Henry: 23 sponsors; Bob: 3 more references (26 distinct in all, two look-up batches).
+    const henry = (n: number) => `    sponsors: [${SPONSORS.slice(0, n).map((s) => s.upn).join(', ')}]`;
+    const bob = `sponsors: [${SPONSORS.slice(23).map((s) => s.upn).join(', ')}, erin@contoso.onmicrosoft.com]`;
+    const cwd = workdir(files(henry(23), bob));
+    const a = await guestops(emu, ['apply'], { cwd, env: AT });
+    assert.equal(a.code, 0, a.stdout + a.stderr);
+    assert.equal((userOf(await emu.state(), HENRY)['sponsors'] as string[]).length, 23);
+
+    await emu.resetLog();
+    const clean = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT });
+    assert.equal(clean.code, 0, `23 sponsors in the tenant, 23 declared: no change\n${clean.stdout}`);
+    const log = await emu.requests();
+    const list = log.find((e) => e.method === 'GET' && e.path === '/v1.0/users' && e.batch === undefined)!;
+    assert.match(decodeURIComponent(list.query), /\$expand=sponsors\(\$select=id\)/);
+    const inner = log.filter((e) => e.batch !== undefined);
+    // Henry shows 20 in the list, so he alone is read in full; Bob (3) is not.
+    assert.deepEqual(inner.filter((e) => /\/sponsors$/.test(e.path)).map((e) => e.path), [`/v1.0/users/${HENRY}/sponsors`]);
+    // Each of the 26 distinct references is looked up exactly once.
+    const lookups = inner.filter((e) => /^\/v1\.0\/users\/sponsor\d\d@|^\/v1\.0\/users\/erin@/.test(e.path));
+    assert.equal(lookups.length, 26);
+    assert.equal(new Set(lookups.map((e) => e.path)).size, 26);
+    // One $batch for the full read, two for the 26 references (20 per $batch).
+    const batches = topLevel(log).filter((e) => e.path === '/v1.0/$batch');
+    assert.equal(batches.length, 3, batches.map((b) => b.seq).join(','));
+    const perBatch = batches.map((b) => inner.filter((e) => e.batch!.parentSeq === b.seq).length).sort((x, y) => x - y);
+    assert.deepEqual(perBatch, [1, 6, 20]);
+
+    // Declaring only the 20 the expansion shows: the full read sees the other 3 and removes them.
+    writeFileSync(join(cwd, 'guests/people.yaml'), files(henry(20), bob)['guests/people.yaml']!);
+    const trimmed = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT })).stdout) as JsonPlan;
+    const update = trimmed.guests.find((g) => g.id === HENRY)!.actions.find((x) => x['type'] === 'update-sponsors')!;
+    assert.deepEqual([...(update['remove'] as string[])].sort(), SPONSORS.slice(20, 23).map((s) => s.id).sort());
+    assert.deepEqual(update['add'], []);
+    assert.equal((await guestops(emu, ['apply'], { cwd, env: AT })).code, 0);
+    assert.equal((userOf(await emu.state(), HENRY)['sponsors'] as string[]).length, 20);
+    assert.equal((await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT })).code, 0, 'exactly 20: read in full, equal, no change');
   } finally {
     await emu.close();
   }

@@ -13,6 +13,9 @@ import { runCli, startEmulatorProcess } from '../helpers/cli.js';
 import { ALICE, CAROL, DAVE, HENRY, demoWorkdir, guestops, isWrite, workdir, ERIN } from '../apply/support.js';
 import { validateSeed } from '../../src/emulator/index.js';
 
+/** Plans are judged on 1 July 2026 (GUESTOPS_NOW), the day after Henry's access ends, whatever day the test runs. */
+const AT = { GUESTOPS_NOW: '2026-07-01' };
+
 function comparable(planJson: string): unknown {
   const { createdAt: _c, graphUrl: _g, ...rest } = JSON.parse(planJson) as Record<string, unknown>;
   return rest;
@@ -26,8 +29,6 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     const extra = `guests:\n  - email: new.partner@adventure-works.example\n    invitation:\n      sendMessage: true\n  - id: ${ERIN}\n    email: erin@contoso.example\n`;
     writeFileSync(join(cwd, 'guests', 'new.yaml'), extra);
 
-    // Judged on 1 July 2026 (GUESTOPS_NOW), whatever day the test runs.
-    const AT = { GUESTOPS_NOW: '2026-07-01' };
     const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(livePlan.code, 1, livePlan.stderr); // Erin is blocked (member)
 
@@ -42,7 +43,7 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     assert.deepEqual((await live.requests()).filter(isWrite), [], 'snapshot only reads');
 
     // The shortest rehearsal: `--emulator SEED` picks the snapshot's own write token.
-    const inProcess = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd });
+    const inProcess = await runCli(['plan', '--format', 'json', '--emulator', 'tenant.json'], { cwd, env: AT });
     assert.equal(inProcess.code, 1, inProcess.stderr);
     assert.match(inProcess.stderr, /using the local Graph emulator .*seed tenant\.json/);
     assert.deepEqual(comparable(inProcess.stdout), comparable(livePlan.stdout));
@@ -50,7 +51,7 @@ test('snapshot → emulator --seed → the same plan as live; apply rehearses wi
     const copy = await startEmulatorProcess(['--seed', join(cwd, 'tenant.json')]);
     try {
       const copyRun = (args: string[]) =>
-        runCli([...args, '--graph-url', copy.url], { cwd, env: { GUESTOPS_TOKEN: 'rehearsal-apply', GUESTOPS_RETRY_BASE_MS: '50' } });
+        runCli([...args, '--graph-url', copy.url], { cwd, env: { ...AT, GUESTOPS_TOKEN: 'rehearsal-apply', GUESTOPS_RETRY_BASE_MS: '50' } });
       const copyPlan = await copyRun(['plan', '--format', 'json']);
       assert.equal(copyPlan.code, 1, copyPlan.stderr);
       assert.deepEqual(comparable(copyPlan.stdout), comparable(livePlan.stdout));
@@ -115,7 +116,7 @@ test('snapshot keeps accountEnabled, createdDateTime and sponsors (with the spon
       join(cwd, 'guests', 'partners', 'woodgrove.yaml'),
       `guests:\n  - id: ${CAROL}\n    email: carol.diaz@woodgrove.example\n    sponsors: [erin@contoso.onmicrosoft.com]\n  - id: ${HENRY}\n    email: henry.park@tailspin.example\n    otherMails: [henry.park@tailspin.example]\n    expires: 2026-06-30\n    sponsors: [${ERIN}]\n`,
     );
-    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd });
+    const livePlan = await guestops(live, ['plan', '--format', 'json'], { cwd, env: AT });
     assert.equal(livePlan.code, 0, livePlan.stderr);
 
     const snap = await guestops(live, ['snapshot', '--out', 'tenant.json'], { cwd });
