@@ -7,6 +7,8 @@ export interface LoggedRequest {
   readonly seq: number;
   readonly method: string;
   readonly path: string;
+  /** Raw query string, without the leading `?`. */
+  readonly query?: string;
   readonly status: number;
   readonly requestBody?: unknown;
   readonly batch?: { readonly parentSeq: number; readonly id: string };

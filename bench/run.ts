@@ -2,7 +2,8 @@
  * `npm run bench`: plan at 10,000 / 50,000 / 100,000 guests on loopback (vs the per-guest
  * baseline up to --baseline-max) and under the emulator's latency model (partitioned listing vs
  * the sequential pager, same run), validation of 10,000 guests in 200 files, and apply of a
- * partner's domain migration (2,000 resets) under Graph's throttling — all in this one process
+ * partner's domain migration (2,000 resets) under Graph's throttling, and the lifecycle observation
+ * cost (plan with sponsors, status with and without sign-in activity) — all in this one process
  * run, each against the in-process emulator. Prints a table and writes bench/results.json.
  * Options (for the smoke test and for experiments):
  *   --sizes 10000,50000,100000   plan sizes
@@ -12,6 +13,8 @@
  *   --validate 10000/200         guests/files for the validation measurement
  *   --apply 2000/10000           resets / other managed guests in the apply tenant
  *   --time-scale 0.5             throttling windows multiplied by this in the apply run
+ *   --lifecycle 10000            guests for the lifecycle observation cost (issue 16: plan with
+ *                                sponsors, status with and without sign-in activity); '' skips it
  *   --repeat N                   runs of each loopback plan and validate; the median is reported (default 3)
  *   --out FILE                   results file (default bench/results.json)
  */
@@ -20,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { measureApply, measurePlan, measureValidate } from './phases.js';
+import { measureLifecycle } from './lifecycle-phase.js';
 import { setLatency } from './latency-control.js';
 import { startEmulator } from '../src/emulator/index.js';
 import { machineInfo, renderReport, type BenchResults, type PlanNotes, type PlanResult } from './results.js';
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
       apply: { type: 'string', default: '2000/10000' },
       'time-scale': { type: 'string', default: '0.5' },
       repeat: { type: 'string', default: '3' },
+      lifecycle: { type: 'string', default: '10000' },
       out: { type: 'string', default: join(repoRoot, 'bench', 'results.json') },
     },
   });
@@ -69,6 +74,8 @@ async function main(): Promise<void> {
   const [applyResets, applyTenant] = pair(values.apply!, 'apply');
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
+  const lifecycleGuests = values.lifecycle!.trim() === '' ? 0 : Number(values.lifecycle);
+  if (!Number.isInteger(lifecycleGuests) || (lifecycleGuests !== 0 && lifecycleGuests < 10)) throw new Error(`--lifecycle must be an integer >= 10 or '', got ${values.lifecycle}`);
   const t0 = performance.now();
   const log = (s: string) => process.stderr.write(`bench [${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}\n`);
 
@@ -85,7 +92,12 @@ async function main(): Promise<void> {
   log(`apply: domain migration of ${applyResets.toLocaleString('en-US')} resets under throttling (windows x${timeScale})`);
   const { result: apply, notes: applyNotes } = await measureApply(applyResets, applyTenant, timeScale);
 
-  const results: BenchResults = { machine: machineInfo(), latencyModels, plan, validate, apply };
+  let lifecycle;
+  if (lifecycleGuests > 0) {
+    log(`lifecycle: plan with sponsors and status (with and without sign-in activity) at ${lifecycleGuests.toLocaleString('en-US')} guests`);
+    lifecycle = await measureLifecycle(lifecycleGuests, repeat);
+  }
+  const results: BenchResults = { machine: machineInfo(), latencyModels, plan, validate, apply, ...(lifecycle ? { lifecycle } : {}) };
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

@@ -31,11 +31,11 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     const out = join(dir, 'results.json');
     const r = await runBench([
       '--sizes', '120,300', '--baseline-max', '1000', '--latency', TINY_LATENCY, '--latency-alt', `${TINY_LATENCY},scale=2@300`,
-      '--validate', '300/6', '--apply', '40/300', '--time-scale', '0.2', '--repeat', '2', '--out', out,
+      '--validate', '300/6', '--apply', '40/300', '--time-scale', '0.2', '--repeat', '2', '--lifecycle', '600', '--out', out,
     ]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(results).sort(), ['apply', 'latencyModels', 'machine', 'plan', 'validate']);
+    assert.deepEqual(Object.keys(results).sort(), ['apply', 'latencyModels', 'lifecycle', 'machine', 'plan', 'validate']);
     const models = results['latencyModels'] as { spec: string; description: string }[];
     assert.deepEqual(models.map((m) => m.spec), [TINY_LATENCY, `${TINY_LATENCY},scale=2`]);
     assert.match(models[1]!.description, /list page 4 ms \+ 0\.01 ms\/user.*scale 2, seed 5/);
@@ -88,7 +88,31 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     assert.equal(apply['writesPerReset'], 2);
     assert.ok(isNum(apply['elapsedMs']) && isNum(apply['throttled']));
 
-    assert.match(r.stdout, /Goals \(issues 6 and 15\)/);
+    // Issue 16: the lifecycle observation, counted by the emulator. 600 guests in 12 files (2
+    // sponsors each, one by UPN, one by id) and one guest with 25 sponsors of its own.
+    const life = results['lifecycle'] as Record<string, unknown> & Record<'plan' | 'statusWithSignIn' | 'statusWithoutSignIn', Record<string, number>>;
+    assert.deepEqual(Object.keys(life).sort(), ['distinctSponsorRefs', 'guests', 'manySponsorGuests', 'plan', 'statusWithSignIn', 'statusWithoutSignIn', 'tenantGuests']);
+    assert.equal(life['guests'], 600);
+    assert.equal(life['manySponsorGuests'], 1);
+    const tenantGuests = life['tenantGuests'] as number;
+    const refs = life['distinctSponsorRefs'] as number;
+    assert.ok(refs > 20, `more than one look-up batch of references (${refs})`);
+    // /me, extension discovery, the role assignments; the guest list with sponsors expanded (100 a
+    // page); one $batch for the declared users outside it, one for the guest showing 20 sponsors
+    // (read in full), one per 20 sponsor references.
+    assert.deepEqual(life.plan['listPages'], Math.ceil(tenantGuests / 100));
+    assert.deepEqual(life.plan['batches'], 1 + 1 + Math.ceil(refs / 20));
+    assert.equal(life.plan['requests'], 3 + life.plan['listPages']! + life.plan['batches']!);
+    // status: the same observation, plus the sign-in list (120 a page) — or one refused request.
+    assert.equal(life.statusWithSignIn['signInPages'], Math.ceil(tenantGuests / 120));
+    assert.equal(life.statusWithSignIn['requests'], life.plan['requests']! + Math.ceil(tenantGuests / 120));
+    assert.equal(life.statusWithoutSignIn['requests'], life.plan['requests']! + 1);
+    for (const run of [life.plan, life.statusWithSignIn, life.statusWithoutSignIn]) assert.ok(isNum(run['wallMs']) && run['wallMs'] > 0);
+    assert.match(r.stdout, /lifecycle observation \(issue 16\): 600 declared guests/);
+    assert.match(r.stdout, /\| status, without AuditLog\.Read\.All \|/);
+    assert.match(r.stdout, /\[ok  \] plan 600 with sponsors: <= ceil\(N\/20\) = 30 requests/);
+
+    assert.match(r.stdout, /Goals \(issues 6, 15 and 16\)/);
     assert.match(r.stdout, /re-plan clean/);
     assert.match(r.stdout, /latency MODEL \(assumed figures, not a measurement of Graph\)/);
     assert.match(r.stdout, /minimum cost: +invitations 150\/5 s/);
@@ -114,6 +138,14 @@ test('the generator is deterministic and its tree matches the mix it was asked f
   });
   const other = generateScenario({ guests: 500, mix: realisticMix(500), seed: 7 });
   assert.notDeepEqual(other.files, a.files);
+  // The lifecycle data comes from its own PRNG: the same guests, plus sponsors; 1 % of the
+  // unchanged guests miss a sponsor in the tenant (a sponsor update instead of unchanged).
+  const life = generateScenario({ guests: 500, mix: realisticMix(500), lifecycle: true });
+  assert.deepEqual(life.files.map((f) => f.text.replace(/^ +sponsors: .*\n/gm, '').replace(/^defaults:\n(?=guests:)/m, '')), a.files.map((f) => f.text));
+  const { sponsorUpdates, ...rest } = life.expected;
+  assert.ok(sponsorUpdates !== undefined && sponsorUpdates > 0);
+  assert.deepEqual({ ...rest, unchanged: rest.unchanged + sponsorUpdates }, a.expected);
+  assert.equal(life.seed.entraIdP1, true);
   const resets = generateScenario({ guests: 200, mix: resetOnlyMix(31) });
   assert.deepEqual(resets.expected, { resets: 31, profileUpdates: 15, adoptions: 0, blocked: 0, unchanged: 169 });
   // A partner's domain migration: its guests in one file, every one declared at the new domain.
