@@ -16,7 +16,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const actionRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const COMMANDS = ['validate', 'plan', 'apply', 'drift'];
+const COMMANDS = ['validate', 'plan', 'apply', 'drift', 'status'];
 
 /** An input as the runner passes it: INPUT_ + the name in upper case, '-' and ' ' as '_'. */
 function input(name) {
@@ -55,7 +55,10 @@ function commandLine(command, temp) {
   const skip = input('skip-if-unchanged');
   if (skip !== '' && skip !== 'true' && skip !== 'false') throw new ActionError(`input 'skip-if-unchanged' must be true or false, got '${skip}'`);
   if (skip === 'true' && command !== 'plan') throw new ActionError(`input 'skip-if-unchanged' is for plan only, not '${command}'`);
-  const policy = input('policy');
+  const pendingThreshold = only('pending-threshold', ['status']);
+  if (pendingThreshold !== '' && !/^[0-9]{1,5}d$/.test(pendingThreshold)) throw new ActionError(`input 'pending-threshold' must be a number of days such as 14d, got '${pendingThreshold}'`);
+  // status reads no policy: it reports, it never decides what apply may do.
+  const policy = only('policy', ['validate', 'plan', 'drift', 'apply']);
   if (policy) args.push('--policy', policy);
   if (command === 'validate') return args;
   if (baseDir) args.push('--base-dir', baseDir);
@@ -74,6 +77,8 @@ function commandLine(command, temp) {
   } else if (planFile) {
     args.push('--out', planFile);
   }
+  // status: the job summary, and a warning at the line to change for each guest pending that long.
+  if (command === 'status') args.push('--warn-pending-over', pendingThreshold || '14d');
   return args;
 }
 

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withEmulator, type Seed } from '../helpers/emulator.js';
 import { GRACE, MARKER, guestops, isWrite, topLevel, workdir } from '../apply/support.js';
+import { runnerFiles, workflowCommands } from '../github/support/actions-runner.js';
 
 const HENRY = '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6ab0';
 const DAY = 86_400_000;
@@ -116,6 +117,60 @@ test('status reads N guests in list pages plus a few requests, and prints hostil
     const log = topLevel(await emu.requests());
     // /me, marker discovery, one guest list page (sponsors expanded), one $batch of sponsor look-ups, one sign-in page.
     assert.ok(log.length <= 6, log.map((e) => `${e.method} ${e.path}?${e.query}`).join('\n'));
+  } finally {
+    await emu.close();
+  }
+});
+
+test('status in GitHub Actions: the report in the job summary, a warning at the line to change per guest pending --warn-pending-over or longer, capped at 50 with one notice', async () => {
+  // 55 guests invited on 1 September and still pending; the drift job runs on 1 October.
+  const ids = Array.from({ length: 55 }, (_, i) => `9e5d0000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`);
+  const emu = await withEmulator({
+    throttle: false,
+    seedPatch: (s) => ({
+      ...s,
+      users: [
+        ...s.users,
+        ...ids.map((id, i) => ({
+          id, userPrincipalName: `p${i + 1}_partner.example#EXT#@contoso.onmicrosoft.com`, displayName: `P ${i + 1}`, mail: `p${i + 1}@partner.example`,
+          userType: 'Guest', creationType: 'Invitation', externalUserState: 'PendingAcceptance', externalUserStateChangeDateTime: '2026-09-01T08:00:00Z',
+        })),
+      ],
+    }),
+  });
+  try {
+    const yaml = `guests:\n${ids.map((id, i) => `  - id: ${id}\n    email: p${i + 1}@partner.example\n${i === 0 ? '    generation: 4\n' : ''}`).join('')}`;
+    const cwd = workdir({ 'guests/pending.yaml': yaml });
+    const runner = await runnerFiles({ workspace: cwd, eventName: 'schedule' });
+    const r = await guestops(emu, ['status', '--warn-pending-over', '30d'], { cwd, env: { ...runner.env, GUESTOPS_NOW: '2026-10-01T09:00:00Z' } });
+    assert.equal(r.code, 0, r.stderr);
+    const commands = workflowCommands(r.stdout);
+    const warnings = commands.filter((c) => c.command === 'warning');
+    assert.equal(warnings.length, 50, 'capped like the plan annotations');
+    // The first guest has a generation line: the warning sits on it, naming the bump.
+    assert.deepEqual([warnings[0]!.properties['file'], warnings[0]!.properties['line']], ['guests/pending.yaml', '4']);
+    assert.match(warnings[0]!.message, /To re-send it: generation: 4 → 5 at guests\/pending\.yaml:4 in a pull request, then apply\./);
+    // The others have none: the warning is on the guest's entry, saying which line to add.
+    assert.deepEqual([warnings[1]!.properties['file'], warnings[1]!.properties['line']], ['guests/pending.yaml', '5']);
+    assert.match(warnings[1]!.message, /To re-send it: add generation: 1 at guests\/pending\.yaml:5/);
+    assert.equal(warnings[0]!.properties['title'], 'guestops: p1@partner.example pending acceptance for 30 days');
+    assert.deepEqual(commands.filter((c) => c.command === 'notice').map((c) => c.message), ['5 more pending guest(s) not annotated (at most 50); the job summary lists every one.']);
+    assert.equal((await runner.outputs())['pending'], '55');
+    const summary = await runner.summary();
+    assert.match(summary, /### guestops status/);
+    assert.equal(summary.match(/^> - `p\d+@partner\.example` pending 30 days/gm)?.length, 55, 'the summary lists every pending guest');
+    assert.match(summary, /_55 guests pending acceptance for 30 days or more are flagged as warnings on their lines\._/);
+    // One day more of threshold: nobody is flagged, the summary still reports.
+    const later = await runnerFiles({ workspace: cwd, eventName: 'schedule' });
+    const none = await guestops(emu, ['status', '--warn-pending-over', '31d'], { cwd, env: { ...later.env, GUESTOPS_NOW: '2026-10-01T09:00:00Z' } });
+    assert.deepEqual(workflowCommands(none.stdout).filter((c) => c.command === 'warning' || c.command === 'notice'), []);
+    assert.equal((await later.outputs())['pending'], '0');
+    // Outside Actions nothing is annotated, and a bad threshold is a usage error.
+    const plain = await guestops(emu, ['status', '--warn-pending-over', '30d'], { cwd, env: { GUESTOPS_NOW: '2026-10-01T09:00:00Z' } });
+    assert.deepEqual(workflowCommands(plain.stdout), []);
+    const bad = await guestops(emu, ['status', '--warn-pending-over', '2w'], { cwd });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^guestops status: error usage: --warn-pending-over must be a number of days such as 14d, got '2w'/m);
   } finally {
     await emu.close();
   }

@@ -118,7 +118,7 @@ interface StepRun {
   readonly runner: RunnerFiles;
 }
 
-async function runActionStep(given: Record<string, string>, job: { idp: IdentityStandIn | null; eventName: string; payload?: unknown }): Promise<StepRun> {
+async function runActionStep(given: Record<string, string>, job: { idp: IdentityStandIn | null; eventName: string; payload?: unknown; env?: Record<string, string> }): Promise<StepRun> {
   const runner = await runnerFiles({ workspace, eventName: job.eventName, payload: job.payload ?? {} });
   const env = npmEnv({
     ...runner.env,
@@ -138,6 +138,7 @@ async function runActionStep(given: Record<string, string>, job: { idp: Identity
           ...graphAliasEnv(GRAPH, emu.url),
         }
       : {}),
+    ...job.env,
     ...evaluateInputs(given),
   });
   const r = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], workspace, env);
@@ -196,8 +197,35 @@ test('validate, plan, apply and drift through the action, like a job runs them',
   assert.equal(d2.code, 0, d2.stdout + d2.stderr);
   assert.equal((await d2.runner.outputs())['has-changes'], 'false');
 
+  // status, as the drift workflow runs it after the drift step: where each guest stands in the
+  // job summary, a warning at the line to change for each guest pending 14 days or more.
+  // Judged on 20 October 2026 (GUESTOPS_NOW): Grace, invited on 1 October, has waited 19 days.
+  const onDay = { GUESTOPS_NOW: '2026-10-20T18:00:00Z' };
+  await emu.resetLog();
+  const st = await runActionStep({ ...common, command: 'status', 'client-id': PLAN_CLIENT, 'pending-threshold': '14d' }, { eventName: 'schedule', idp: planIdp, env: onDay });
+  assert.equal(st.code, 0, st.stdout + st.stderr);
+  assert.match(st.stdout, /guestops \d+\.\d+\.\d+ status --dir guests --graph-url https:\/\/graph\.microsoft\.com --marker-property \S+ --warn-pending-over 14d/);
+  const warnings = workflowCommands(st.stdout).filter((c) => c.command === 'warning');
+  assert.deepEqual(warnings.map((w) => [w.properties['file'], w.properties['line'], w.properties['title'], w.message]), [[
+    'guests/partners/fourthcoffee.yaml', '6', 'guestops: grace.kim@fourthcoffee.example pending acceptance for 19 days',
+    'grace.kim@fourthcoffee.example has not redeemed the invitation since 2026-10-01. To re-send it: add generation: 1 at guests/partners/fourthcoffee.yaml:6 in a pull request, then apply.',
+  ]]);
+  const statusOut = await st.runner.outputs();
+  assert.equal(statusOut['pending'], '1');
+  const statusSummary = await st.runner.summary();
+  assert.match(statusSummary, /### guestops status/);
+  assert.match(statusSummary, /`grace\.kim@fourthcoffee\.example` pending 19 days: `guests\/partners\/fourthcoffee\.yaml:6` `add generation: 1`/);
+  assert.match(statusSummary, /_1 guest pending acceptance for 14 days or more is flagged as warnings on its line\._/);
+  assert.deepEqual((await emu.requests()).filter((q) => q.method !== 'GET' && !q.path.endsWith('/$batch')), [], 'status never writes');
+  // A higher threshold: the same report, no warning.
+  const quiet = await runActionStep({ ...common, command: 'status', 'client-id': PLAN_CLIENT, 'pending-threshold': '20d' }, { eventName: 'schedule', idp: planIdp, env: onDay });
+  assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+  assert.deepEqual(workflowCommands(quiet.stdout).filter((c) => c.command === 'warning'), []);
+  assert.equal((await quiet.runner.outputs())['pending'], '0');
+  assert.match(await quiet.runner.summary(), /grace\.kim@fourthcoffee\.example/);
+
   // Every output the action declares was written by one of the commands.
-  const written = new Set([...Object.keys(planOut), ...Object.keys(applyOut)]);
+  const written = new Set([...Object.keys(planOut), ...Object.keys(applyOut), ...Object.keys(statusOut)]);
   assert.deepEqual(Object.keys(action.outputs).filter((o) => !written.has(o)), []);
 });
 
@@ -205,11 +233,16 @@ test('a wrong input is one error annotation, before anything is installed or run
   const bad = await runActionStep({ command: 'destroy', package: tarball }, { eventName: 'push', idp: null });
   assert.equal(bad.code, 1);
   assert.deepEqual(workflowCommands(bad.stdout).map((c) => [c.command, c.message]), [
-    ['error', "input 'command' must be one of validate, plan, apply, drift, got 'destroy'"],
+    ['error', "input 'command' must be one of validate, plan, apply, drift, status, got 'destroy'"],
   ]);
   const misplaced = await runActionStep({ command: 'plan', report: 'r.json', package: tarball }, { eventName: 'push', idp: null });
   assert.equal(misplaced.code, 1);
   assert.match(misplaced.stdout, /^::error title=guestops action::input 'report' is for apply only, not 'plan'$/m);
+  const threshold = await runActionStep({ command: 'status', 'pending-threshold': 'two weeks', package: tarball }, { eventName: 'schedule', idp: null });
+  assert.equal(threshold.code, 1);
+  assert.match(threshold.stdout, /^::error title=guestops action::input 'pending-threshold' must be a number of days such as 14d, got 'two weeks'$/m);
+  const notForPlan = await runActionStep({ command: 'plan', 'pending-threshold': '14d', package: tarball }, { eventName: 'push', idp: null });
+  assert.match(notForPlan.stdout, /^::error title=guestops action::input 'pending-threshold' is for status only, not 'plan'$/m);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -60,7 +60,7 @@ test('every action is pinned to a full commit SHA with a # vX.Y.Z comment; guest
       if (m[1] === ACTION) guestops++;
     }
   }
-  assert.equal(guestops, 6, 'plan (validate + plan), apply (plan + apply), drift and ci use the guestops action');
+  assert.equal(guestops, 7, 'plan (validate + plan), apply (plan + apply), drift (drift + status) and ci use the guestops action');
   // The same pins as this repository's own workflows, so one update covers both.
   const own = readFileSync(join(repoRoot, '.github', 'workflows', 'apply.yml'), 'utf8');
   for (const pin of ['actions/checkout@', 'actions/upload-artifact@']) {
@@ -110,7 +110,7 @@ test('each guestops step passes only inputs the action declares, and the require
       commands.push(`${name}:${s.with!['command']}`);
     }
   }
-  assert.deepEqual(commands.sort(), ['apply.yml:apply', 'apply.yml:plan', 'ci.yml:validate', 'drift.yml:drift', 'plan.yml:plan', 'plan.yml:validate']);
+  assert.deepEqual(commands.sort(), ['apply.yml:apply', 'apply.yml:plan', 'ci.yml:validate', 'drift.yml:drift', 'drift.yml:status', 'plan.yml:plan', 'plan.yml:validate']);
 });
 
 test('apply: main only, one run at a time, never cancelled, in the protected environment, report kept', () => {

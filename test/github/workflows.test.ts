@@ -233,4 +233,14 @@ test('drift: scheduled and on demand, the action\'s drift command', () => {
   assert.ok(Array.isArray(w.on['schedule']) && (w.on['schedule'] as Json[])[0]!['cron']);
   const drift = steps(w).find((s) => s.with?.['command'] === 'drift');
   assert.ok(drift && drift.uses === './', 'drift through the action');
+  // Then the status report, also when the drift step failed (a drift is when it matters most),
+  // with the read-only identity and the 14-day threshold for a pending invitation.
+  const all = steps(w);
+  const status = all.find((s) => s.with?.['command'] === 'status');
+  assert.ok(status && status.uses === './', 'status through the action');
+  assert.ok(all.indexOf(status) > all.indexOf(drift), 'after the drift step');
+  assert.equal(status.if, '${{ !cancelled() }}');
+  assert.equal(status.with?.['pending-threshold'], '14d');
+  assert.equal(status.with?.['client-id'], '${{ vars.AZURE_PLAN_CLIENT_ID }}');
+  assert.equal(status.with?.['package'], drift.with?.['package'], 'the same guestops as the drift step');
 });

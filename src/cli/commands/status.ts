@@ -15,6 +15,8 @@ import { parseDays } from '../../status/durations.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { renderStatusMarkdown } from '../../render/status-markdown.js';
 import { GuestopsError } from '../../errors.js';
+import { inGithubActions } from '../../github/publish.js';
+import { DEFAULT_WARN_PENDING_DAYS, publishStatus } from '../../github/publish-status.js';
 import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
 import { jsonText } from '../../render/untrusted.js';
 
@@ -22,6 +24,7 @@ const usage = `guestops status: where each declared guest stands. Never writes.
 
 Usage: guestops status [--dir guests] [--format text|markdown|json]
                        [--pending-over 14d] [--expiring-within 30d] [--inactive-over 90d]
+                       [--warn-pending-over 14d]
 
 For every guest in guests/: redemption state and since when (externalUserState), what guestops
 last recorded on it, whether the account is enabled, its sponsors, its expiry, and its last
@@ -35,6 +38,9 @@ Options:
   --pending-over Nd        only guests awaiting redemption for at least N days
   --expiring-within Nd     only guests whose access ends within N days (or has ended)
   --inactive-over Nd       only guests without a successful sign-in for N days (needs sign-in activity)
+  --warn-pending-over Nd   in GitHub Actions: a warning annotation, at the line to change, for each guest
+                           pending acceptance for N days or more (default 14d); the markdown report goes
+                           to the job summary, the count to the step output 'pending'
 ${CONNECTION_USAGE}
 
 Exit codes: 0 report printed (whatever it lists), 1 invalid guests/, bad options or a Graph error.
@@ -54,12 +60,14 @@ export const command: Command = {
       'pending-over': { type: 'string' },
       'expiring-within': { type: 'string' },
       'inactive-over': { type: 'string' },
+      'warn-pending-over': { type: 'string' },
       ...CONNECTION_OPTIONS,
     });
     const format = oneOf('status', 'format', o.format, ['text', 'markdown', 'json'] as const, 'text');
     const pendingOverDays = parseDays('pending-over', o['pending-over']);
     const expiringWithinDays = parseDays('expiring-within', o['expiring-within']);
     const inactiveOverDays = parseDays('inactive-over', o['inactive-over']);
+    const warnPendingDays = parseDays('warn-pending-over', o['warn-pending-over']) ?? DEFAULT_WARN_PENDING_DAYS;
     const desired = await loadOrReport(o.dir!);
     if (!desired) return 1;
     // Read before the tenant is: a bad GUESTOPS_NOW costs no Graph request.
@@ -80,6 +88,7 @@ export const command: Command = {
       if (format === 'json') writeGuarded(process.stdout, jsonText(JSON.stringify(report, null, 2) + '\n'));
       else if (format === 'markdown') writeGuarded(process.stdout, renderStatusMarkdown(report));
       else writeUntrusted(process.stdout, renderStatusText(report));
+      if (inGithubActions()) await publishStatus(report, renderStatusMarkdown(report), warnPendingDays);
       return 0;
     } finally {
       await conn.close();
