@@ -96,6 +96,8 @@ const guestArb = (i: number) =>
     generation: fc.integer({ min: 0, max: 3 }),
     // lifecycle: an expiry before, on or after NOW's day; an explicit state; a sponsor set
     expires: fc.option(fc.constantFrom('2026-04-30', '2026-05-01', '2026-06-30'), { nil: undefined }),
+    // a file's gracePeriod: 1 day holds the disable of an expiry on 30 April past NOW; 14 days any
+    gracePeriodDays: fc.option(fc.constantFrom(0, 1, 14), { nil: undefined }),
     enabled: fc.option(fc.boolean(), { nil: undefined }),
     sponsors: fc.option(fc.subarray(SPONSOR_REFS), { nil: undefined }),
     // the guest's own user in the tenant
@@ -132,6 +134,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
         ...(g.otherMails !== undefined ? { otherMails: g.otherMails } : {}),
         generation: g.generation,
         ...(g.expires !== undefined ? { expires: g.expires } : {}),
+        ...(g.gracePeriodDays !== undefined ? { gracePeriodDays: g.gracePeriodDays } : {}),
         ...(g.enabled !== undefined ? { enabled: g.enabled } : {}),
         ...(g.sponsors !== undefined ? { sponsors: g.sponsors } : {}),
         line: i + 1,

@@ -5,6 +5,10 @@
  *   - `plan` is deterministic: the same JSON twice (but for its creation time);
  *   - `apply` then `plan`: no actions left, and exactly the guests blocked before are blocked
  *     after, with the same codes (blocked stays blocked, nothing blocked is touched).
+ * Guests also carry the lifecycle: sponsors (members of the tenant, by UPN or id, now and then
+ * one that does not exist), an expiry before, on or after the day the plans are judged on (a
+ * given clock, GUESTOPS_NOW), a file's gracePeriod, `enabled`; users have sponsors and an
+ * account state of their own.
  * Few runs (each is four CLI processes), random seeds; fast-check prints the seed of a failure.
  */
 import { test } from 'node:test';
@@ -21,6 +25,9 @@ interface SlotUser {
   readonly mail: number;
   readonly otherMails: readonly number[];
   readonly marker: null | { readonly g: number; readonly e: number };
+  readonly accountEnabled: boolean;
+  /** Indexes into SPONSORS. */
+  readonly sponsors: readonly number[];
 }
 interface Declaration {
   readonly by: 'id' | 'upn' | 'email';
@@ -28,6 +35,10 @@ interface Declaration {
   readonly generation: number | undefined;
   readonly otherMails: readonly number[] | undefined;
   readonly file: number;
+  readonly expires: string | undefined;
+  readonly enabled: boolean | undefined;
+  /** Indexes into SPONSOR_REFS. */
+  readonly sponsors: readonly number[] | undefined;
 }
 interface Slot {
   readonly user: SlotUser | null;
@@ -42,6 +53,14 @@ const upn = (i: number) => `p${i}_old.example#EXT#@contoso.onmicrosoft.com`;
 /** Each slot draws from its own pool of three addresses (distinct declarations do not collide). */
 const email = (i: number, k: number) => `p${i}${'abc'[k]}@d${i}.example`;
 const FILES = ['guests/a.yaml', 'guests/team/b.yml'];
+/** Every plan and apply is judged on this moment, whatever day the test runs. */
+const NOW = { GUESTOPS_NOW: '2026-07-01T12:00:00Z' };
+/** Days around NOW: 10 days before (inside a 14-day grace), the day before, NOW's day, later. */
+const EXPIRES = ['2026-06-21', '2026-06-30', '2026-07-01', '2026-12-31'];
+/** Members who can sponsor. */
+const SPONSORS = [1, 2, 3].map((n) => ({ id: `5a0c0000-0000-4000-8000-00000000000${n}`, upn: `sponsor${n}@contoso.onmicrosoft.com` }));
+/** How guests/ names them: by UPN or id, and one that is no user (blocks the guest). */
+const SPONSOR_REFS = [SPONSORS[0]!.upn, SPONSORS[1]!.id, SPONSORS[2]!.upn, SPONSORS[0]!.id.toUpperCase(), 'nobody@contoso.onmicrosoft.com'];
 
 const pick = fc.integer({ min: 0, max: 2 });
 const slotArb: fc.Arbitrary<Slot> = fc.record({
@@ -51,6 +70,8 @@ const slotArb: fc.Arbitrary<Slot> = fc.record({
       mail: pick,
       otherMails: fc.uniqueArray(pick, { maxLength: 3 }),
       marker: fc.option(fc.record({ g: fc.integer({ min: 0, max: 2 }), e: pick }), { nil: null }),
+      accountEnabled: fc.constantFrom(true, true, false),
+      sponsors: fc.subarray([0, 1, 2]),
     }),
     { nil: null, freq: 4 },
   ),
@@ -61,6 +82,9 @@ const slotArb: fc.Arbitrary<Slot> = fc.record({
       generation: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
       otherMails: fc.option(fc.uniqueArray(pick, { minLength: 1, maxLength: 3 }), { nil: undefined }),
       file: fc.integer({ min: 0, max: FILES.length - 1 }),
+      expires: fc.option(fc.constantFrom(...EXPIRES), { nil: undefined }),
+      enabled: fc.option(fc.boolean(), { nil: undefined, freq: 3 }),
+      sponsors: fc.option(fc.subarray([0, 1, 2, 3, 4], { maxLength: 3 }).filter((ks) => !(ks.includes(0) && ks.includes(3))), { nil: undefined }),
     }),
     { nil: null, freq: 6 },
   ),
@@ -85,6 +109,8 @@ function seedFor(slots: readonly Slot[]): Seed {
         externalUserState: u.userType === 'Guest' ? 'Accepted' : null,
         externalUserStateChangeDateTime: u.userType === 'Guest' ? '2026-03-02T10:15:00Z' : null,
         identities: [],
+        accountEnabled: u.accountEnabled,
+        ...(u.sponsors.length > 0 ? { sponsors: u.sponsors.map((k) => SPONSORS[k]!.id) } : {}),
         ...(u.marker ? { [marker]: formatMarker({ generation: u.marker.g, emailHash: emailHash(email(i, u.marker.e)), appliedAt: '2026-01-01T00:00:00Z' }) } : {}),
       });
     }
@@ -103,10 +129,12 @@ function seedFor(slots: readonly Slot[]): Seed {
       });
     }
   });
+  for (const [n, p] of SPONSORS.entries()) users.push({ id: p.id, displayName: `Sponsor ${n + 1}`, userPrincipalName: p.upn, mail: p.upn, userType: 'Member', identities: [] });
   return { ...seed, users, roleAssignments: [] } as unknown as Seed;
 }
 
-function filesFor(slots: readonly Slot[]): Record<string, string> {
+/** `grace`: the first file's `defaults.gracePeriod`, when any. */
+function filesFor(slots: readonly Slot[], grace: string | null): Record<string, string> {
   const bodies = FILES.map(() => [] as string[]);
   slots.forEach((s, i) => {
     const d = s.declared;
@@ -116,11 +144,17 @@ function filesFor(slots: readonly Slot[]): Record<string, string> {
       ...(d.by !== 'email' ? [`    email: ${email(i, d.email)}`] : []),
       ...(d.generation !== undefined ? [`    generation: ${d.generation}`] : []),
       ...(d.otherMails !== undefined ? [`    otherMails: [${d.otherMails.map((k) => email(i, k)).join(', ')}]`] : []),
+      ...(d.expires !== undefined ? [`    expires: ${d.expires}`] : []),
+      ...(d.enabled !== undefined ? [`    enabled: ${d.enabled}`] : []),
+      ...(d.sponsors !== undefined ? [`    sponsors: [${d.sponsors.map((k) => SPONSOR_REFS[k]).join(', ')}]`] : []),
     ];
     bodies[d.file]!.push(...lines);
   });
   const files: Record<string, string> = {};
-  FILES.forEach((f, n) => (files[f] = bodies[n]!.length ? `guests:\n${bodies[n]!.join('\n')}\n` : 'guests: []\n'));
+  FILES.forEach((f, n) => {
+    const defaults = n === 0 && grace !== null ? `defaults:\n  gracePeriod: ${grace}\n` : '';
+    files[f] = defaults + (bodies[n]!.length ? `guests:\n${bodies[n]!.join('\n')}\n` : 'guests: []\n');
+  });
   return files;
 }
 
@@ -134,14 +168,14 @@ const blockedOf = (p: JsonPlan) => p.guests.filter((g) => g.blocked).map((g) => 
 test('real emulator: plan never writes and is deterministic; apply then plan leaves nothing but the same blocks', async (t) => {
   const seen = new Map<string, number>();
   await fc.assert(
-    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), async (slots) => {
-      const files = filesFor(slots);
+    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(null, '0d', '14d'), async (slots, grace) => {
+      const files = filesFor(slots, grace);
       const emu = await withEmulator({ seed: seedFor(slots) });
       try {
         const cwd = workdir(files);
         const context = `files:\n${Object.entries(files).map(([f, t]) => `${f}:\n${t}`).join('')}`;
-        const first = await guestops(emu, ['plan', '--format', 'json'], { cwd });
-        const second = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+        const first = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
+        const second = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
         assert.notEqual(first.code, null, first.stderr);
         assert.ok(first.code === 0 || first.code === 1, `${context}\n${first.stderr}`);
         assert.ok(first.stdout.startsWith('{'), `${context}\nplan printed no JSON: ${first.stderr}`);
@@ -154,10 +188,10 @@ test('real emulator: plan never writes and is deterministic; apply then plan lea
         assert.equal(second.code, first.code);
         assert.deepEqual((await emu.requests()).filter(isWrite), [], `${context}\nplan wrote to the tenant`);
 
-        const apply = await guestops(emu, ['apply', '--max-resets', '100'], { cwd });
+        const apply = await guestops(emu, ['apply', '--max-resets', '100'], { cwd, env: NOW });
         const blocked = blockedOf(a);
         assert.equal(apply.code, blocked.length > 0 ? 1 : 0, `${context}\n${apply.stdout}\n${apply.stderr}`);
-        const after = await guestops(emu, ['plan', '--format', 'json'], { cwd });
+        const after = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
         const c = JSON.parse(after.stdout) as JsonPlan;
         assert.deepEqual(c.guests.filter((g) => !g.blocked && g.actions.length > 0).map((g) => g.key), [], `${context}\nchanges left after apply:\n${after.stdout}`);
         assert.deepEqual(blockedOf(c), blocked, `${context}\nthe blocked guests changed`);
