@@ -20,7 +20,8 @@ import { startEmulator } from '../src/emulator/index.js';
 import { requestLog, resetLog, topLevel, writes, type LoggedRequest } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
 import { runGuestops, type ChildRun } from './run-child.js';
-import { generateScenario, realisticMix, type ExpectedSummary } from './tenant-generator.js';
+import { generateScenario, realisticMix } from './tenant-generator.js';
+import { checkPlanOutput } from './phases.js';
 
 export interface RequestBreakdown {
   readonly requests: number;
@@ -70,19 +71,6 @@ function checkStatus(run: ChildRun, guests: number, signIn: boolean, what: strin
   }
 }
 
-function checkPlan(run: ChildRun, expected: ExpectedSummary, what: string): void {
-  let s: Record<string, number> = {};
-  try {
-    s = (JSON.parse(run.stdout) as { summary?: Record<string, number> }).summary ?? {};
-  } catch {
-    throw new Error(`${what}: guestops plan exited ${run.code} without a JSON plan:\n${run.stderr.slice(-2000)}`);
-  }
-  const wrong = (Object.keys(expected) as (keyof ExpectedSummary)[]).filter((k) => s[k] !== expected[k]);
-  if (wrong.length > 0 || run.code !== (expected.blocked > 0 ? 1 : 0)) {
-    throw new Error(`${what}: guestops plan disagrees with the generated scenario (exit ${run.code}): ${wrong.map((k) => `${k} ${s[k]} ≠ ${expected[k]}`).join(', ')}\n${run.stderr.slice(-2000)}`);
-  }
-}
-
 /** Median by wall time of `repeat` runs; every run is checked and must cost the same requests. */
 async function measured(emuUrl: string, repeat: number, what: string, once: () => Promise<ChildRun>, check: (r: ChildRun) => void): Promise<{ log: LoggedRequest[]; wallMs: number }> {
   const runs: { log: LoggedRequest[]; wallMs: number }[] = [];
@@ -107,7 +95,7 @@ export async function measureLifecycle(guests: number, repeat: number): Promise<
   const timeoutMs = 600_000;
   try {
     const cli = (args: string[], token: string) => runGuestops([...args, '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: token }, timeoutMs });
-    const plan = await measured(emu.url, repeat, `plan with sponsors at ${guests} guests`, () => cli(['plan'], scenario.planToken), (r) => checkPlan(r, scenario.expected, `plan with sponsors at ${guests} guests`));
+    const plan = await measured(emu.url, repeat, `plan with sponsors at ${guests} guests`, () => cli(['plan'], scenario.planToken), (r) => checkPlanOutput(r, scenario.expected, `plan with sponsors at ${guests} guests`));
     const withSignIn = await measured(emu.url, repeat, `status at ${guests} guests`, () => cli(['status'], scenario.statusToken), (r) => checkStatus(r, guests, true, `status at ${guests} guests`));
     const withoutSignIn = await measured(emu.url, repeat, `status without sign-in activity at ${guests} guests`, () => cli(['status'], scenario.planToken), (r) =>
       checkStatus(r, guests, false, `status without sign-in activity at ${guests} guests`),

@@ -29,7 +29,7 @@ interface PlanJson {
 }
 
 /** Parses `plan --format json` and insists on the expected summary. */
-function checkPlanOutput(run: ChildRun, expected: ExpectedSummary, what: string): void {
+export function checkPlanOutput(run: ChildRun, expected: ExpectedSummary, what: string): void {
   const expectedCode = expected.blocked > 0 ? 1 : 0;
   let plan: PlanJson;
   try {
