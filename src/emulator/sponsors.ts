@@ -11,6 +11,7 @@
  */
 import { PERMISSIONS, requireAny } from './auth.js';
 import { jsonBody, metadata, type GraphResponse, type HandlerContext } from './context.js';
+import { nextLink, startPosition } from './paging.js';
 import { GraphError, badRequest, resourceNotFound, segmentNotFound, unsupportedQuery } from './graph-error.js';
 import type { Tenant, UserData, UserRecord } from './tenant.js';
 import type { RequestCost } from './throttle.js';
@@ -23,6 +24,14 @@ import { USER_PROPERTIES } from './user-properties.js';
  */
 export const EXPANDED_SPONSORS_MAX = 20;
 export const EXPAND_PAGE_MAX = 100;
+/**
+ * Page size of `GET /users/{id}/sponsors`. user-list-sponsors.md names neither a page size nor
+ * paging; paging.md says server-side paging returns a default number per page and gives
+ * `GET /users` (100) as its example. The docs being silent, the stricter choice: the relationship
+ * pages by 100 with `@odata.nextLink`, so a client that reads only the first page of a long
+ * sponsor list fails here rather than against Graph.
+ */
+export const SPONSORS_PAGE_MAX = 100;
 
 const READ: RequestCost = { resourceUnits: 1, write: false, invitation: false };
 const WRITE: RequestCost = { resourceUnits: 1, write: true, invitation: false };
@@ -90,12 +99,20 @@ function findUser(ctx: HandlerContext, key: string): UserRecord {
 
 function listSponsors(ctx: HandlerContext, key: string): GraphResponse {
   requireAny(ctx.caller, PERMISSIONS.readUsers);
-  ctx.query.allowOnly(['$select', '$format']);
+  ctx.query.allowOnly(['$select', '$format', '$skiptoken']);
   const rec = findUser(ctx, key);
   const select = parseNestedSelect(ctx.query.get('$select'));
+  const all = sponsorsOf(ctx.tenant, rec.data);
+  const from = startPosition(ctx.query);
+  const page = all.slice(from, from + SPONSORS_PAGE_MAX);
+  const more = from + SPONSORS_PAGE_MAX < all.length;
   return {
     status: 200,
-    body: { '@odata.context': metadata(ctx, 'directoryObjects'), value: sponsorsOf(ctx.tenant, rec.data).map((s) => sponsorObject(s, select)) },
+    body: {
+      '@odata.context': metadata(ctx, 'directoryObjects'),
+      value: page.map((s) => sponsorObject(s, select)),
+      ...(more ? { '@odata.nextLink': nextLink(ctx, from + SPONSORS_PAGE_MAX) } : {}),
+    },
   };
 }
 

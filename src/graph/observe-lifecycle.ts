@@ -5,7 +5,8 @@
  *     on the same bulk list. Graph then returns at most 100 users per page and at most 20
  *     sponsors per user with no nextLink (Graph known issues, "$expand on relationships of
  *     directory objects"), so a user showing 20 is read in full with `GET /users/{id}/sponsors`,
- *     20 such reads per `$batch`;
+ *     20 such reads per `$batch`, and a sponsor list longer than a page followed by its
+ *     `@odata.nextLink` (the relationship pages like any directory collection);
  *   - each distinct declared sponsor reference (id or UPN) is resolved once, 20 per `$batch`.
  */
 import type { DesiredState } from '../desired/types.js';
@@ -14,6 +15,7 @@ import { batchGet } from './batch.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
 import type { Graph } from './client.js';
 import { userSegment, withQuery } from './odata.js';
+import { listAll } from './paging.js';
 
 export const SPONSOR_EXPAND = 'sponsors($select=id)';
 /** Graph's cap of an expanded directory relationship. */
@@ -41,12 +43,15 @@ export async function completeSponsors(graph: Graph, users: readonly Record<stri
   if (truncated.length === 0) return;
   const gets = truncated.map((u) => ({ url: withQuery(`/users/${userSegment(u['id'] as string)}/sponsors`, { $select: 'id' }) }));
   const results = await batchGet(graph, gets);
-  results.forEach((r, i) => {
+  for (const [i, r] of results.entries()) {
     if (r.status < 200 || r.status > 299) throw failed(r.status, r.body, r.requestId, gets[i]!.url);
-    const value = (r.body as { value?: unknown } | null)?.value;
-    if (!Array.isArray(value)) throw new GuestopsError('graph-unexpected-body', `Graph returned no sponsor list for ${gets[i]!.url}`);
-    truncated[i]!['sponsors'] = value;
-  });
+    const body = r.body as { value?: unknown; '@odata.nextLink'?: unknown } | null;
+    if (!Array.isArray(body?.value)) throw new GuestopsError('graph-unexpected-body', `Graph returned no sponsor list for ${gets[i]!.url}`);
+    const link = body['@odata.nextLink'];
+    // Rare (a page holds 100 sponsors): the rest of the list, page by page, outside the batch.
+    const rest = typeof link === 'string' && link !== '' ? await listAll<unknown>(graph, link) : [];
+    truncated[i]!['sponsors'] = [...body.value, ...rest];
+  }
 }
 
 /** Each declared sponsor reference (lower-cased) → the user id it names, or null when none. */

@@ -325,3 +325,33 @@ test('more than 20 sponsors on a guest and more than 20 sponsor references: read
     await emu.close();
   }
 });
+
+test('a sponsor list longer than a page is read to its end through @odata.nextLink: 105 in the tenant, the 100 declared kept, the other 5 removed, then no change', async () => {
+  const many = Array.from({ length: 105 }, (_, i) => ({ id: `5a0d0000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`, upn: `s${i + 1}@contoso.onmicrosoft.com` }));
+  const emu = await withEmulator({
+    throttle: false,
+    seedPatch: (s) => ({
+      ...s,
+      users: [
+        ...s.users.map((u) => (u.id === HENRY ? { ...u, sponsors: many.map((m) => m.id) } : u)),
+        ...many.map((m, i) => ({ id: m.id, userPrincipalName: m.upn, displayName: `S ${i + 1}`, mail: m.upn, userType: 'Member' })),
+      ],
+    }),
+  });
+  try {
+    // The first 100 (the schema's most): exactly what the first page of the relationship holds.
+    const cwd = workdir(files(`    sponsors: [${many.slice(0, 100).map((m) => m.id).join(', ')}]`, 'generation: 0'));
+    await emu.resetLog();
+    const p = JSON.parse((await guestops(emu, ['plan', '--format', 'json'], { cwd, env: AT })).stdout) as JsonPlan;
+    const update = p.guests.find((g) => g.id === HENRY)!.actions[0]!;
+    assert.deepEqual([update['type'], update['add'], [...(update['remove'] as string[])].sort()], ['update-sponsors', [], many.slice(100).map((m) => m.id).sort()]);
+    const reads = (await emu.requests()).filter((e) => e.method === 'GET' && e.path === `/v1.0/users/${HENRY}/sponsors`);
+    // The first page inside the sponsors' $batch, the second through its nextLink.
+    assert.deepEqual(reads.map((e) => [e.batch !== undefined, /\$skiptoken=/.test(e.query)]), [[true, false], [false, true]]);
+    assert.equal((await guestops(emu, ['apply'], { cwd, env: AT })).code, 0);
+    assert.equal((userOf(await emu.state(), HENRY)['sponsors'] as string[]).length, 100);
+    assert.equal((await guestops(emu, ['plan', '--detailed-exitcode'], { cwd, env: AT })).code, 0, 'a full page, no nextLink: no change');
+  } finally {
+    await emu.close();
+  }
+});
