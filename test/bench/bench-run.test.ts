@@ -101,7 +101,11 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     // page); one $batch for the declared users outside it, one for the guest showing 20 sponsors
     // (read in full), one per 20 sponsor references.
     assert.deepEqual(life.plan['listPages'], Math.ceil(tenantGuests / 100));
-    assert.deepEqual(life.plan['batches'], 1 + 1 + Math.ceil(refs / 20));
+    // And, the directory extension being in use, one per 300 guests the list shows unmarked, to look
+    // for markers in extensionAttributeN (the marker-elsewhere check): at most ceil(600 / 300) here.
+    const lifecycleBatches = 1 + 1 + Math.ceil(refs / 20);
+    const batches = life.plan['batches']!;
+    assert.ok(batches >= lifecycleBatches && batches <= lifecycleBatches + 2, `${batches} $batch requests, ${lifecycleBatches} for the lifecycle reads`);
     assert.equal(life.plan['requests'], 3 + life.plan['listPages']! + life.plan['batches']!);
     // status: the same observation, plus the sign-in list (120 a page) — or one refused request.
     assert.equal(life.statusWithSignIn['signInPages'], Math.ceil(tenantGuests / 120));
