@@ -64,7 +64,7 @@ function lockDenied(r: GraphResponse): GuestopsError {
   return new GuestopsError(
     'apply-lock-denied',
     `the identity may not create or read the tenant's apply lock (application '${APPLY_LOCK_UNIQUE_NAME}'): Graph answered ${r.status} ` +
-      `(request-id ${r.requestId ?? 'unknown'}). Grant the apply app Application.ReadWrite.OwnedBy (docs/setup.md), or run with --no-lock ` +
+      `(request-id ${r.requestId ?? 'unknown'}; a lock created by another identity answers so too: 'guestops unlock' as that identity shows it). Grant the apply app Application.ReadWrite.OwnedBy (docs/setup.md), or run with --no-lock ` +
       `only where something else guarantees one apply at a time (a CI concurrency group)`,
   );
 }
@@ -148,7 +148,11 @@ function heldLock(graph: Graph, id: string, createdAt: number, options: LockOpti
   const path = `/applications/${encodeURIComponent(id)}`;
   // Renewed at a third of the lease, so two renewals can fail before it ends; the timer never
   // keeps the process alive.
-  const timer = options.leaseMs >= 3_000 ? setInterval(() => void held.renew(), Math.floor(options.leaseMs / 3)) : undefined;
+  // renew() reports Graph's refusals itself; a request that got no answer at all rejects, and
+  // must not become an unhandled rejection that ends the apply mid-guest.
+  const renewQuietly = () =>
+    void held.renew().catch((e: unknown) => options.onEvent?.(`guestops apply: could not renew the apply lock (lock id ${id}): ${e instanceof Error ? e.message : String(e)}`));
+  const timer = options.leaseMs >= 3_000 ? setInterval(renewQuietly, Math.floor(options.leaseMs / 3)) : undefined;
   timer?.unref();
   let released = false;
   const held: HeldLock = {

@@ -175,3 +175,32 @@ test('an identity that may not create the lock gets one line naming the permissi
     await emu.close();
   }
 });
+
+test('a run holding the lock renews its lease while it works: a run arriving after the first lease would have ended is still refused', async () => {
+  const emu = await withEmulator({ throttle: false, seedPatch: tenantOf(GUESTS.slice(0, 1).map((g) => guestUser(g))) });
+  try {
+    const cwd = movedWorkdir(1);
+    // The reset takes 6 s; the lease is 3 s, renewed every second.
+    await emu.addFault({ method: 'POST', path: '/v1.0/invitations', latencyMs: 6_000, times: 1 });
+    const env = { GUESTOPS_LEASE_SECONDS: '3' };
+    const first = guestops(emu, ['apply'], { cwd, env: { ...env, GUESTOPS_RUN_ID: 'long-run' } });
+    const deadline = Date.now() + 20_000;
+    // The log records a request once answered: wait for the intent PATCH, which the held reset follows.
+    while (!(await emu.requests()).some((e) => e.method === 'PATCH' && e.path === `/v1.0/users/${GUESTS[0]!.id}`)) {
+      if (Date.now() > deadline) throw new Error('the first apply never reached its reset');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 3_500)); // past the first lease's end
+    const second = await guestops(emu, ['apply'], { cwd, env: { ...env, GUESTOPS_RUN_ID: 'late-run' } });
+    assert.equal(second.code, 1, second.stdout + second.stderr);
+    assert.match(second.stderr, /error apply-locked: another apply holds the tenant's apply lock: run long-run/);
+    assert.doesNotMatch(second.stderr, /removing a stale apply lock/);
+    const a = await first;
+    assert.equal(a.code, 0, a.stderr);
+    const renewals = (await emu.requests()).filter((e) => e.method === 'PATCH' && /^\/v1\.0\/applications\/[^/(]+$/.test(e.path));
+    assert.ok(renewals.length >= 3, `the holder recorded itself and renewed: ${renewals.length} writes of its notes`);
+    assert.equal(resetsDone(await emu.requests(), GUESTS[0]!.id), 1);
+  } finally {
+    await emu.close();
+  }
+});
