@@ -38,6 +38,7 @@ import { postInvitation, postReset } from '../graph/invitations.js';
 import { normalizeEmail } from '../plan/email-compare.js';
 import { StepRecorder } from './step-recorder.js';
 import { sendOnce } from './send-once.js';
+import { checkUnchangedSincePlan } from './pre-write-check.js';
 import type { GuestReport } from './report.js';
 import { accountBody, applySponsors, markerWithAccount } from './lifecycle-steps.js';
 
@@ -97,6 +98,8 @@ async function runExisting(ctx: ExecutionContext, rec: StepRecorder, gp: GuestPl
   const id = gp.id;
   const user = ctx.observed.get(id.toLowerCase());
   if (!user) throw new GuestopsError('user-not-observed', `user ${id} was not in the observed tenant`);
+  // The plan's inputs must still hold at the first write (pre-write-check.ts).
+  await checkUnchangedSincePlan(ctx, rec, id, user);
   const parsed = parseMarker(user.marker);
   const existing: Marker | undefined = parsed.kind === 'ok' ? parsed.marker : undefined;
 

@@ -8,6 +8,7 @@ import { codeSpan } from '../render/markdown-escape.js';
 import { escapeUntrusted } from '../render/untrusted.js';
 
 export type StepName =
+  | 're-read'
   | 'update-profile'
   | 'write-intent'
   | 'verify-intent'

@@ -57,7 +57,7 @@ test('apply converges the demo tenant: email change, generation bump, otherMails
     assert.equal(report.runId, 'run-1');
     assert.deepEqual([report.summary.resets, report.summary.adoptions, report.summary.profileUpdates, report.summary.failed], [2, 1, 2, 0]);
     const steps = report.guests.find((g) => g.id === JOHN)!.steps;
-    assert.deepEqual(steps.map((x) => x.step), ['update-profile', 'verify-intent', 'reset-redemption', 'write-marker']);
+    assert.deepEqual(steps.map((x) => x.step), ['re-read', 'update-profile', 'verify-intent', 'reset-redemption', 'write-marker']);
     for (const st of steps) assert.match(st.requestId ?? '', /^[0-9a-f-]{36}$/);
 
     const again = await guestops(emu, ['plan', '--detailed-exitcode'], { cwd });

@@ -109,7 +109,7 @@ for (const { name, rule, resent } of RESET_FAULTS) {
       if (resent) {
         assert.equal(first.code, 0, first.stderr);
         assert.equal(resetsSent(await emu.requests(), JOHN).length, 2, 'sent again after the read-back');
-        assert.deepEqual(john.steps.map((s) => s.step), ['update-profile', 'verify-intent', 'reset-redemption', 'read-back', 'reset-redemption', 'write-marker']);
+        assert.deepEqual(john.steps.map((s) => s.step), ['re-read', 'update-profile', 'verify-intent', 'reset-redemption', 'read-back', 'reset-redemption', 'write-marker']);
       } else {
         assert.equal(first.code, 1, first.stderr);
         assert.equal(john.outcome, 'failed');
