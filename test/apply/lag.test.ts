@@ -8,7 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withEmulator } from '../helpers/emulator.js';
 import { ALICE, BOB, CAROL, DAVE, GRACE, JOHN, demoWorkdir, guestops, markerOf, userOf } from './support.js';
@@ -65,3 +65,49 @@ for (const changeTimeRule of ['always', 'on-state-change'] as const) {
     }
   });
 }
+
+/**
+ * A guest waiting for the replicas to show its own write gives its working slot to another
+ * guest (src/apply/apply-plan.ts): with `--concurrency 2` and four resets, every intent is
+ * written before the first reset is sent — the waits overlap. With the slot held through the wait
+ * only two intents could be out before the first reset. `--concurrency 1` stays one guest at a
+ * time: each reset guest's requests are contiguous in the log. Judged from the request order.
+ */
+test('under lag, guests waiting for their own write yield their slot; --concurrency 1 stays one guest at a time', async () => {
+  const RESET = [JOHN, ALICE, BOB, DAVE];
+  // Bob and Dave get a generation bump too: four resets (John's email change, three bumps).
+  const bumped = (cwd: string) => {
+    for (const [file, id] of [['guests/fabrikam.yaml', 'bob.smith@litware.example'], ['guests/partners/tailspin.yml', 'dave@lee-family.example]']] as const) {
+      const path = join(cwd, file);
+      const text = readFileSync(path, 'utf8');
+      writeFileSync(path, text.replace(`${id}\n`, `${id}\n    generation: 1\n`));
+    }
+    return cwd;
+  };
+  for (const concurrency of [2, 1]) {
+    const emu = await withEmulator();
+    try {
+      await emu.settings({ replicationLagMs: 1_000, changeTimeRule: 'on-state-change' });
+      const cwd = bumped(demoWorkdir());
+      const r = await guestops(emu, ['apply', '--concurrency', String(concurrency), '--consistency-window', '2'], { cwd });
+      assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+      const log = (await emu.requests()).filter((e) => !e.batch);
+      for (const id of RESET) assert.equal(resetsPerformed(log, id), 1, `concurrency ${concurrency}: ${id} reset ${resetsPerformed(log, id)} times`);
+      const ofUser = (id: string) => log.filter((e) => e.path === `/v1.0/users/${id}` || resetsSent([e], id).length > 0);
+      const firstReset = Math.min(...RESET.map((id) => resetsSent(log, id)[0]!.seq));
+      const intentsBeforeFirstReset = RESET.filter((id) => ofUser(id).some((e) => e.method === 'PATCH' && e.seq < firstReset)).length;
+      if (concurrency === 2) {
+        assert.equal(intentsBeforeFirstReset, RESET.length, 'the intents of all four resets were written while the first waited for its read-back');
+      } else {
+        assert.equal(intentsBeforeFirstReset, 1, 'one guest at a time');
+        for (const id of RESET) {
+          const seqs = ofUser(id).map((e) => e.seq);
+          const between = log.filter((e) => e.seq > seqs[0]! && e.seq < seqs.at(-1)! && !ofUser(id).includes(e));
+          assert.deepEqual(between.map((e) => `${e.method} ${e.path}`), [], `${id}'s requests interleave with another guest's`);
+        }
+      }
+    } finally {
+      await emu.close();
+    }
+  }
+});
