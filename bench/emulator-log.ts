@@ -5,6 +5,7 @@
 
 export interface LoggedRequest {
   readonly seq: number;
+  readonly time: string;
   readonly method: string;
   readonly path: string;
   /** Raw query string, without the leading `?`. */

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
 import { APPLY_BUDGET, applyLowerBoundMs, boundTerms, naiveLowerBoundMs } from './apply-budget.js';
-import { requestLog, resetLog, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
+import { requestLog, resetLog, type LoggedRequest, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
 import type { BaselineResult } from './per-guest-baseline.js';
 import type { ApplyNotes, ApplyResult, LatencyRun, PlanNotes, PlanResult, ValidateResult } from './results.js';
@@ -151,6 +151,20 @@ export async function measureValidate(guests: number, files: number, repeat: num
   }
 }
 
+/** Replication lag for the lagged apply run, and the consistency window guestops is given for it. */
+export interface ApplyLag {
+  readonly replicationLagMs: number;
+  readonly changeTimeRule: 'always' | 'on-state-change';
+  readonly consistencyWindowSeconds: number;
+}
+
+/** Stale answers the emulator gave so far (`GET /_emulator/state`): proof the lag was exercised. */
+async function emulatorStaleReads(url: string): Promise<number> {
+  const r = await fetch(`${url}/_emulator/state`);
+  if (!r.ok) throw new Error(`emulator state: HTTP ${r.status}`);
+  return ((await r.json()) as { staleReads: number }).staleReads;
+}
+
 interface ApplyReportJson {
   summary?: { failed?: number; resets?: number; blocked?: number };
 }
@@ -162,10 +176,14 @@ interface ApplyReportJson {
  * guestops' invitation pacer told the same scaled rate). Afterwards a fresh plan must show no
  * change left, and the log must hold exactly one accepted reset per guest.
  */
-export async function measureApply(resets: number, tenantGuests: number, timeScale: number): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
+export async function measureApply(resets: number, tenantGuests: number, timeScale: number, lag?: ApplyLag): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
   const scenario = generateScenario({ guests: tenantGuests, mix: resetOnlyMix(0), partnerMigration: resets, guestsPerFile: 50 });
   const root = writeGuestTree(scratch(`apply-${resets}`), scenario.files);
-  const emu = await startEmulator({ seed: scenario.seed, throttle: { ...APPLY_BUDGET, timeScale } });
+  const emu = await startEmulator({
+    seed: scenario.seed,
+    throttle: { ...APPLY_BUDGET, timeScale },
+    ...(lag ? { replicationLagMs: lag.replicationLagMs, changeTimeRule: lag.changeTimeRule } : {}),
+  });
   try {
     await resetLog(emu.url);
     const reportPath = join(root, 'report.json');
@@ -173,11 +191,15 @@ export async function measureApply(resets: number, tenantGuests: number, timeSca
       cwd: root,
       env: {
         GUESTOPS_TOKEN: scenario.applyToken,
-        GUESTOPS_RUN_ID: 'bench-apply',
+        GUESTOPS_RUN_ID: lag ? 'bench-apply-lagged' : 'bench-apply',
         GUESTOPS_INVITATION_RATE: `${APPLY_BUDGET.invitationsPer5s}/${5_000 * timeScale}ms`,
+        // Without lag the emulator is strongly consistent: no window to wait out.
+        GUESTOPS_CONSISTENCY_WINDOW_SECONDS: String(lag ? lag.consistencyWindowSeconds : 0),
       },
       timeoutMs: 600_000,
     });
+    // Read before the re-plan below adds its own (stale or not) reads.
+    const staleReads = lag ? await emulatorStaleReads(emu.url) : 0;
     let report: ApplyReportJson;
     try {
       report = JSON.parse(readFileSync(reportPath, 'utf8')) as ApplyReportJson;
@@ -185,6 +207,15 @@ export async function measureApply(resets: number, tenantGuests: number, timeSca
       throw new Error(`apply exited ${run.code} without a report:\n${run.stderr.slice(-3000)}`);
     }
     const log = await requestLog(emu.url);
+    // Where the time went, on the emulator's clock from guestops' first request.
+    const at = (e: LoggedRequest | undefined) => (e && log[0] ? (Date.parse(e.time) - Date.parse(log[0].time)) / 1000 : NaN);
+    const resetPosts = log.filter((e) => e.method === 'POST' && /\/invitations$/i.test(e.path));
+    const timeline = {
+      firstWriteS: at(log.find((e) => e.method === 'PATCH' && /\/users\//i.test(e.path))),
+      firstResetS: at(resetPosts[0]),
+      lastResetS: at(resetPosts.at(-1)),
+      lastRequestS: at(log.at(-1)),
+    };
     const perUser = resetsPerUser(log);
     const duplicated = [...perUser.values()].filter((n) => n > 1).length;
     const failed = report.summary?.failed ?? NaN;
@@ -212,10 +243,13 @@ export async function measureApply(resets: number, tenantGuests: number, timeSca
       // manager's limit separately; the emulator does not count it), and if the final marker write
       // were dropped for a reset that moved Accepted → PendingAcceptance.
       ifInvitationIsWrite: boundTerms(resets, { ...guestopsCost, writes: guestopsCost.writes + 1 }, timeScale),
+      timeline,
       ifInvitationIsWriteNoFinal: boundTerms(resets, { ...guestopsCost, writes: guestopsCost.writes }, timeScale),
     };
 
-    // Level-triggered check: after apply, plan must find nothing left to do.
+    // Level-triggered check: after apply, plan must find nothing left to do — once the replicas
+    // caught up (a plan inside the lag would see the old values of the last writes).
+    if (lag) await new Promise((r) => setTimeout(r, lag.replicationLagMs + 200));
     const again = await runGuestops(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
     let converged = false;
     try {
@@ -234,6 +268,7 @@ export async function measureApply(resets: number, tenantGuests: number, timeSca
         duplicated,
         timeScale,
         writesPerReset,
+        ...(lag ? { replicationLagMs: lag.replicationLagMs, changeTimeRule: lag.changeTimeRule, consistencyWindowSeconds: lag.consistencyWindowSeconds, staleReads } : {}),
       },
       notes: { ...notesBase, converged },
     };

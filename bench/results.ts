@@ -60,6 +60,12 @@ export interface ApplyResult {
   readonly timeScale: number;
   /** Accepted PATCH /users per accepted reset (profile + intent, final marker). */
   readonly writesPerReset: number;
+  /** The lagged run only: the emulator's replication lag, its change-time rule, guestops' window. */
+  readonly replicationLagMs?: number;
+  readonly changeTimeRule?: 'always' | 'on-state-change';
+  readonly consistencyWindowSeconds?: number;
+  /** The lagged run only: objects the emulator served in a lagging state during the apply. */
+  readonly staleReads?: number;
 }
 
 export interface BenchResults {
@@ -71,6 +77,8 @@ export interface BenchResults {
   readonly apply: ApplyResult;
   /** Issue 16: the lifecycle observation cost (absent when run with --lifecycle ''). */
   readonly lifecycle?: LifecycleResult;
+  /** The same kind of apply under the same throttling plus a replication lag (issue 11). */
+  readonly applyLagged: ApplyResult;
 }
 
 /** Extra observations printed in the table but kept out of results.json (its shape is fixed). */
@@ -95,6 +103,8 @@ export interface ApplyNotes {
   readonly writes: number;
   readonly totalRequests: number;
   readonly converged: boolean;
+  /** Seconds from guestops' first request (emulator clock): first user PATCH, first and last reset POST, last request. */
+  readonly timeline: { readonly firstWriteS: number; readonly firstResetS: number; readonly lastResetS: number; readonly lastRequestS: number };
 }
 
 /** Least time `requests` one-RU reads take through an 8,000 RU / 10 s bucket that starts full. */
@@ -160,6 +170,17 @@ export function goalChecks(r: BenchResults): { goal: string; measured: string; o
   out.push({ goal: `apply ${fmt(a.resets)} resets (domain migration): <= 1.2x lower bound`, measured: `${(a.elapsedMs / a.lowerBoundMs).toFixed(2)}x`, ok: a.elapsedMs <= 1.2 * a.lowerBoundMs });
   out.push({ goal: 'apply: 0 failed, 0 duplicated', measured: `${a.failed} failed, ${a.duplicated} duplicated`, ok: a.failed === 0 && a.duplicated === 0 });
   if (r.lifecycle) out.push(...lifecycleGoals(r.lifecycle));
+  const l = r.applyLagged;
+  out.push({
+    goal: `apply ${fmt(l.resets)} resets under throttling and a ${secs(l.replicationLagMs ?? 0)} replication lag: <= 1.3x lower bound (issue 11)`,
+    measured: `${(l.elapsedMs / l.lowerBoundMs).toFixed(2)}x`,
+    ok: l.elapsedMs <= 1.3 * l.lowerBoundMs,
+  });
+  out.push({
+    goal: 'apply under lag: 0 failed, 0 duplicated, stale reads > 0',
+    measured: `${l.failed} failed, ${l.duplicated} duplicated, ${fmt(l.staleReads ?? 0)} stale reads`,
+    ok: l.failed === 0 && l.duplicated === 0 && (l.staleReads ?? 0) > 0,
+  });
   out.push({ goal: `validate ${fmt(r.validate.guests)} guests / ${r.validate.files} files: < 1 s`, measured: secs(r.validate.wallMs), ok: r.validate.wallMs < 1000 });
   return out;
 }
@@ -204,7 +225,7 @@ function renderLifecycle(l: LifecycleResult): string[] {
 
 const terms = (t: readonly BoundTerm[]) => t.map((x) => `${x.limit} ${secs(x.ms)}`).join(', ');
 
-export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], applyNotes: ApplyNotes): string {
+export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], applyNotes: ApplyNotes, laggedNotes: ApplyNotes): string {
   const m = r.machine;
   const parts: string[] = [];
   parts.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}`);
@@ -277,7 +298,31 @@ export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], a
     parts.push(...renderLifecycle(r.lifecycle));
     parts.push('');
   }
-  parts.push(r.lifecycle ? 'Goals (issues 6, 15 and 16)' : 'Goals (issues 6 and 15)');
+  const l = r.applyLagged;
+  parts.push(
+    `apply under replication lag: ${fmt(l.resets)} resets of the same migration, same budget and time scale x${l.timeScale}, every write invisible to readers`,
+  );
+  parts.push(
+    `  for ${secs(l.replicationLagMs ?? 0)} (change time: ${l.changeTimeRule ?? '-'}), guestops' consistency window ${l.consistencyWindowSeconds ?? '-'} s (the wall includes the window waited out before the apply lock is released)`,
+  );
+  parts.push(
+    table(
+      ['resets', 'lag', 'elapsed', 'lower bound', 'ratio', 'failed', 'duplicated', 'stale reads', '429s', 'POST /invitations', 'PATCH /users', 'GET', 'requests', 're-plan clean'],
+      [[
+        fmt(l.resets), secs(l.replicationLagMs ?? 0), secs(l.elapsedMs), secs(l.lowerBoundMs), `${(l.elapsedMs / l.lowerBoundMs).toFixed(2)}x`,
+        fmt(l.failed), fmt(l.duplicated), fmt(l.staleReads ?? 0), fmt(l.throttled), fmt(laggedNotes.invitationPosts), fmt(laggedNotes.writes), fmt(laggedNotes.reads),
+        fmt(laggedNotes.totalRequests), laggedNotes.converged ? 'yes' : 'NO',
+      ]],
+    ),
+  );
+  const tl = laggedNotes.timeline;
+  parts.push('  Lower bound: the throttle bound above for this many resets (the lag adds no request; waiting for it can overlap).');
+  parts.push(
+    `  Timeline from guestops' first request: first PATCH ${tl.firstWriteS.toFixed(2)} s (tenant read, lock), first reset ${tl.firstResetS.toFixed(2)} s, ` +
+      `last reset ${tl.lastResetS.toFixed(2)} s, last request ${tl.lastRequestS.toFixed(2)} s (the apply lock's release, after the window).`,
+  );
+  parts.push('');
+  parts.push(r.lifecycle ? 'Goals (issues 6, 11, 15 and 16)' : 'Goals (issues 6, 11 and 15)');
   for (const g of goalChecks(r)) parts.push(`  [${mark(g.ok)}] ${g.goal}: ${g.measured}`);
   return parts.join('\n') + '\n';
 }

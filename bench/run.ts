@@ -2,8 +2,9 @@
  * `npm run bench`: plan at 10,000 / 50,000 / 100,000 guests on loopback (vs the per-guest
  * baseline up to --baseline-max) and under the emulator's latency model (partitioned listing vs
  * the sequential pager, same run), validation of 10,000 guests in 200 files, and apply of a
- * partner's domain migration (2,000 resets) under Graph's throttling, and the lifecycle observation
- * cost (plan with sponsors, status with and without sign-in activity) — all in this one process
+ * partner's domain migration (2,000 resets) under Graph's throttling, 1,000 such resets under the
+ * same throttling plus a 1 s replication lag (issue 11), and the lifecycle observation cost (plan
+ * with sponsors, status with and without sign-in activity) — all in this one process
  * run, each against the in-process emulator. Prints a table and writes bench/results.json.
  * Options (for the smoke test and for experiments):
  *   --sizes 10000,50000,100000   plan sizes
@@ -12,9 +13,11 @@
  *   --latency-alt SPEC@SIZES     a second setting at some sizes (default graph,scale=2@10000)
  *   --validate 10000/200         guests/files for the validation measurement
  *   --apply 2000/10000           resets / other managed guests in the apply tenant
- *   --time-scale 0.5             throttling windows multiplied by this in the apply run
  *   --lifecycle 10000            guests for the lifecycle observation cost (issue 16: plan with
  *                                sponsors, status with and without sign-in activity); '' skips it
+ *   --apply-lagged 1000/10000    resets / other managed guests in the lagged apply tenant
+ *   --lag 1000                   replication lag (ms) of the lagged apply; guestops' window is lag + 1 s
+ *   --time-scale 0.5             throttling windows multiplied by this in the apply runs
  *   --repeat N                   runs of each loopback plan and validate; the median is reported (default 3)
  *   --out FILE                   results file (default bench/results.json)
  */
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
       'latency-alt': { type: 'string', default: 'graph,scale=2@10000' },
       validate: { type: 'string', default: '10000/200' },
       apply: { type: 'string', default: '2000/10000' },
+      'apply-lagged': { type: 'string', default: '1000/10000' },
+      lag: { type: 'string', default: '1000' },
       'time-scale': { type: 'string', default: '0.5' },
       repeat: { type: 'string', default: '3' },
       lifecycle: { type: 'string', default: '10000' },
@@ -72,6 +77,9 @@ async function main(): Promise<void> {
   }
   const [validateGuests, validateFiles] = pair(values.validate!, 'validate');
   const [applyResets, applyTenant] = pair(values.apply!, 'apply');
+  const [laggedResets, laggedTenant] = pair(values['apply-lagged']!, 'apply-lagged');
+  const lagMs = Number(values.lag);
+  if (!Number.isInteger(lagMs) || lagMs < 1) throw new Error(`--lag must be a positive number of ms, got ${values.lag}`);
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
   const lifecycleGuests = values.lifecycle!.trim() === '' ? 0 : Number(values.lifecycle);
@@ -91,17 +99,21 @@ async function main(): Promise<void> {
   const validate = await measureValidate(validateGuests, validateFiles, repeat);
   log(`apply: domain migration of ${applyResets.toLocaleString('en-US')} resets under throttling (windows x${timeScale})`);
   const { result: apply, notes: applyNotes } = await measureApply(applyResets, applyTenant, timeScale);
+  // The window guestops is told: the lag plus a second (a real tenant keeps the 30 s default).
+  const lag = { replicationLagMs: lagMs, changeTimeRule: 'on-state-change' as const, consistencyWindowSeconds: lagMs / 1000 + 1 };
+  log(`apply: ${laggedResets.toLocaleString('en-US')} resets under throttling and a ${lagMs} ms replication lag (window ${lag.consistencyWindowSeconds} s)`);
+  const { result: applyLagged, notes: laggedNotes } = await measureApply(laggedResets, laggedTenant, timeScale, lag);
 
   let lifecycle;
   if (lifecycleGuests > 0) {
     log(`lifecycle: plan with sponsors and status (with and without sign-in activity) at ${lifecycleGuests.toLocaleString('en-US')} guests`);
     lifecycle = await measureLifecycle(lifecycleGuests, repeat);
   }
-  const results: BenchResults = { machine: machineInfo(), latencyModels, plan, validate, apply, ...(lifecycle ? { lifecycle } : {}) };
+  const results: BenchResults = { machine: machineInfo(), latencyModels, plan, validate, apply, applyLagged, ...(lifecycle ? { lifecycle } : {}) };
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(renderReport(results, planNotes, applyNotes));
+  process.stdout.write(renderReport(results, planNotes, applyNotes, laggedNotes));
   log(`done; wrote ${out}`);
 }
 

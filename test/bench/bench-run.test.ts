@@ -31,11 +31,12 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     const out = join(dir, 'results.json');
     const r = await runBench([
       '--sizes', '120,300', '--baseline-max', '1000', '--latency', TINY_LATENCY, '--latency-alt', `${TINY_LATENCY},scale=2@300`,
-      '--validate', '300/6', '--apply', '40/300', '--time-scale', '0.2', '--repeat', '2', '--lifecycle', '600', '--out', out,
+      '--validate', '300/6', '--apply', '40/300', '--apply-lagged', '30/200', '--lag', '300', '--time-scale', '0.2', '--repeat', '2',
+      '--lifecycle', '600', '--out', out,
     ]);
     assert.equal(r.code, 0, r.stderr);
     const results = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(results).sort(), ['apply', 'latencyModels', 'lifecycle', 'machine', 'plan', 'validate']);
+    assert.deepEqual(Object.keys(results).sort(), ['apply', 'applyLagged', 'latencyModels', 'lifecycle', 'machine', 'plan', 'validate']);
     const models = results['latencyModels'] as { spec: string; description: string }[];
     assert.deepEqual(models.map((m) => m.spec), [TINY_LATENCY, `${TINY_LATENCY},scale=2`]);
     assert.match(models[1]!.description, /list page 4 ms \+ 0\.01 ms\/user.*scale 2, seed 5/);
@@ -116,7 +117,26 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     assert.match(r.stdout, /\| status, without AuditLog\.Read\.All \|/);
     assert.match(r.stdout, /\[ok  \] plan 600 with sponsors: <= ceil\(N\/20\) = 30 requests/);
 
-    assert.match(r.stdout, /Goals \(issues 6, 15 and 16\)/);
+    // The same migration under a replication lag: the lag was really served (stale reads), every
+    // guest reset exactly once, none failed, and the row says which lag and window it ran with.
+    const lagged = results['applyLagged'] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(lagged).sort(), [
+      'changeTimeRule', 'consistencyWindowSeconds', 'duplicated', 'elapsedMs', 'failed', 'lowerBoundMs', 'replicationLagMs', 'resets', 'staleReads', 'throttled', 'timeScale', 'writesPerReset',
+    ]);
+    assert.equal(lagged['resets'], 30);
+    assert.equal(lagged['failed'], 0);
+    assert.equal(lagged['duplicated'], 0);
+    assert.equal(lagged['replicationLagMs'], 300);
+    assert.equal(lagged['consistencyWindowSeconds'], 1.3);
+    assert.equal(lagged['changeTimeRule'], 'on-state-change');
+    assert.ok(isNum(lagged['staleReads']) && lagged['staleReads'] > 0, `stale reads: ${String(lagged['staleReads'])}`);
+    assert.equal(lagged['lowerBoundMs'], applyLowerBoundMs(30, 0.2));
+    assert.equal(lagged['writesPerReset'], 2);
+    assert.ok(isNum(lagged['elapsedMs']));
+    assert.match(r.stdout, /apply under replication lag: 30 resets/);
+    assert.match(r.stdout, /\| 30 +\| +0\.30 s \|/, 'the lagged row: resets and lag');
+
+    assert.match(r.stdout, /Goals \(issues 6, 11, 15 and 16\)/);
     assert.match(r.stdout, /re-plan clean/);
     assert.match(r.stdout, /latency MODEL \(assumed figures, not a measurement of Graph\)/);
     assert.match(r.stdout, /minimum cost: +invitations 150\/5 s/);

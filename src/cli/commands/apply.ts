@@ -52,7 +52,9 @@ Options:
   --max-disables N     refuse, before any write, a plan disabling more than N guests; only lowers the
                        policy's maxDisables (default 10)
   --report FILE        write the JSON report: every step with Graph's request-id, timing, outcome
-  --concurrency N      guests processed at once (default ${DEFAULT_CONCURRENCY})
+  --concurrency N      guests sending requests at once (default ${DEFAULT_CONCURRENCY}); a guest waiting for
+                       Graph's replicas to show its own write lets another work meanwhile (1: one
+                       guest at a time, start to end)
   --auto-approve       do not ask for 'yes' at an interactive terminal (CI never asks: no TTY, or
                        CI / GITHUB_ACTIONS set; nor does --plan, which was reviewed already)
   --run-id ID          this run's id (default: env GUESTOPS_RUN_ID, else GITHUB_RUN_ID, else random).
