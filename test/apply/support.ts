@@ -3,6 +3,7 @@
  * run against an emulator (over HTTP, with a static emulator token), and readings of the
  * emulator's request log ("which writes", "how many resets for this user").
  */
+import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -157,3 +158,31 @@ export function withManyGuests(count: number): (seed: Seed) => Seed {
 }
 
 export type { TestEmulator };
+
+/**
+ * A replication lag for the lagged variants of the fault suites (src/emulator/replication.ts),
+ * and the consistency window guestops is given for it: the lag plus a second.
+ */
+export interface TestLag {
+  readonly ms: number;
+  readonly rule: 'always' | 'on-state-change';
+}
+
+/** The environment that tells guestops the window for `lag` (nothing without a lag). */
+export function lagEnv(lag: TestLag | undefined): Record<string, string> {
+  return lag ? { GUESTOPS_CONSISTENCY_WINDOW_SECONDS: String((lag.ms + 1_000) / 1_000) } : {};
+}
+
+/** Turns the emulator's lag on (no-op without one). */
+export async function useLag(emu: TestEmulator, lag: TestLag | undefined): Promise<void> {
+  if (lag) await emu.settings({ replicationLagMs: lag.ms, changeTimeRule: lag.rule });
+}
+
+/** With a lag: the emulator really served stale reads (a lag nobody met proves nothing). */
+export async function assertLagExercised(emu: TestEmulator, lag: TestLag | undefined, label: string): Promise<void> {
+  if (!lag) return;
+  const { staleReads } = await emu.state();
+  assert.ok(staleReads > 0, `${label}: no read met the ${lag.ms} ms lag`);
+}
+
+export const lagLabel = (lag: TestLag | undefined): string => (lag ? ` [lag ${lag.ms} ms, ${lag.rule}]` : '');

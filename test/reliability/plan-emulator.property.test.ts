@@ -10,6 +10,12 @@
  * given clock, GUESTOPS_NOW), a file's gracePeriod, `enabled`; users have sponsors and an
  * account state of their own.
  * Few runs (each is four CLI processes), random seeds; fast-check prints the seed of a failure.
+ *
+ * The same property also runs under a 500 ms replication lag (guestops told a 1.5 s consistency
+ * window), half the runs under each change-time rule, with one fixed example that resets a guest
+ * so the lag is always met; every run that wrote must have been served stale reads. apply
+ * releases its lock only once its last write is a window old, so the plan after it reads past
+ * the lag (no test-side wait).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +25,8 @@ import { emailHash, formatMarker } from '../../src/plan/marker.js';
 import { MARKER, guestops, isWrite, workdir } from '../apply/support.js';
 
 const RUNS = Number(process.env['GUESTOPS_PROPERTY_RUNS'] ?? 10);
+const LAGGED_RUNS = Number(process.env['GUESTOPS_PROPERTY_LAGGED_RUNS'] ?? 4);
+const LAG_MS = 500;
 
 interface SlotUser {
   readonly userType: 'Guest' | 'Member';
@@ -165,47 +173,76 @@ interface JsonPlan {
 
 const blockedOf = (p: JsonPlan) => p.guests.filter((g) => g.blocked).map((g) => `${g.key} ${g.blocked!.code}`).sort();
 
+interface Lagged {
+  readonly rule: 'always' | 'on-state-change';
+}
+
+/** One run of the property: plan twice, apply, plan; `lag` turns the emulator's replication lag on. */
+async function planApplyPlan(slots: readonly Slot[], seen: Map<string, number>, lag?: Lagged, grace: string | null = null): Promise<void> {
+  const files = filesFor(slots, grace);
+  const emu = await withEmulator({ seed: seedFor(slots), ...(lag ? { replicationLagMs: LAG_MS, changeTimeRule: lag.rule } : {}) });
+  const env = { ...NOW, ...(lag ? { GUESTOPS_CONSISTENCY_WINDOW_SECONDS: String((LAG_MS + 1_000) / 1_000) } : {}) };
+  try {
+    const cwd = workdir(files);
+    const context = `${lag ? `lag ${LAG_MS} ms, ${lag.rule}\n` : ''}files:\n${Object.entries(files).map(([f, t]) => `${f}:\n${t}`).join('')}`;
+    const first = await guestops(emu, ['plan', '--format', 'json'], { cwd, env });
+    const second = await guestops(emu, ['plan', '--format', 'json'], { cwd, env });
+    assert.notEqual(first.code, null, first.stderr);
+    assert.ok(first.code === 0 || first.code === 1, `${context}\n${first.stderr}`);
+    assert.ok(first.stdout.startsWith('{'), `${context}\nplan printed no JSON: ${first.stderr}`);
+    const a = JSON.parse(first.stdout) as JsonPlan;
+    for (const g of a.guests) for (const k of g.blocked ? [`blocked ${g.blocked.code}`] : g.actions.map((x) => x.type)) seen.set(k, (seen.get(k) ?? 0) + 1);
+    const b = JSON.parse(second.stdout) as JsonPlan;
+    delete a.createdAt;
+    delete b.createdAt;
+    assert.deepEqual(b, a, `${context}\nplan is not deterministic`);
+    assert.equal(second.code, first.code);
+    assert.deepEqual((await emu.requests()).filter(isWrite), [], `${context}\nplan wrote to the tenant`);
+
+    const apply = await guestops(emu, ['apply', '--max-resets', '100'], { cwd, env });
+    const blocked = blockedOf(a);
+    assert.equal(apply.code, blocked.length > 0 ? 1 : 0, `${context}\n${apply.stdout}\n${apply.stderr}`);
+    const after = await guestops(emu, ['plan', '--format', 'json'], { cwd, env });
+    const c = JSON.parse(after.stdout) as JsonPlan;
+    assert.deepEqual(c.guests.filter((g) => !g.blocked && g.actions.length > 0).map((g) => g.key), [], `${context}\nchanges left after apply:\n${after.stdout}`);
+    assert.deepEqual(blockedOf(c), blocked, `${context}\nthe blocked guests changed`);
+    // Nothing blocked was written to: only users of guests with actions were touched.
+    const written = (await emu.requests()).filter(isWrite);
+    const touched = new Set(written.map((e) => e.path.split('/').pop()));
+    for (const g of a.guests.filter((x) => x.blocked)) {
+      const slot = slots.findIndex((_, i) => g.key === id(i) || g.key === upn(i));
+      if (slot >= 0) assert.ok(!touched.has(id(slot)), `${context}\nblocked ${g.key} was written to`);
+    }
+    // guestops reads its own writes back at once: under a lag, a run that wrote met stale reads.
+    if (lag && written.length > 0) assert.ok((await emu.state()).staleReads > 0, `${context}\nthe lag was never met`);
+  } finally {
+    await emu.close();
+  }
+}
+
 test('real emulator: plan never writes and is deterministic; apply then plan leaves nothing but the same blocks', async (t) => {
   const seen = new Map<string, number>();
   await fc.assert(
-    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(null, '0d', '14d'), async (slots, grace) => {
-      const files = filesFor(slots, grace);
-      const emu = await withEmulator({ seed: seedFor(slots) });
-      try {
-        const cwd = workdir(files);
-        const context = `files:\n${Object.entries(files).map(([f, t]) => `${f}:\n${t}`).join('')}`;
-        const first = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
-        const second = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
-        assert.notEqual(first.code, null, first.stderr);
-        assert.ok(first.code === 0 || first.code === 1, `${context}\n${first.stderr}`);
-        assert.ok(first.stdout.startsWith('{'), `${context}\nplan printed no JSON: ${first.stderr}`);
-        const a = JSON.parse(first.stdout) as JsonPlan;
-        for (const g of a.guests) for (const k of g.blocked ? [`blocked ${g.blocked.code}`] : g.actions.map((x) => x.type)) seen.set(k, (seen.get(k) ?? 0) + 1);
-        const b = JSON.parse(second.stdout) as JsonPlan;
-        delete a.createdAt;
-        delete b.createdAt;
-        assert.deepEqual(b, a, `${context}\nplan is not deterministic`);
-        assert.equal(second.code, first.code);
-        assert.deepEqual((await emu.requests()).filter(isWrite), [], `${context}\nplan wrote to the tenant`);
-
-        const apply = await guestops(emu, ['apply', '--max-resets', '100'], { cwd, env: NOW });
-        const blocked = blockedOf(a);
-        assert.equal(apply.code, blocked.length > 0 ? 1 : 0, `${context}\n${apply.stdout}\n${apply.stderr}`);
-        const after = await guestops(emu, ['plan', '--format', 'json'], { cwd, env: NOW });
-        const c = JSON.parse(after.stdout) as JsonPlan;
-        assert.deepEqual(c.guests.filter((g) => !g.blocked && g.actions.length > 0).map((g) => g.key), [], `${context}\nchanges left after apply:\n${after.stdout}`);
-        assert.deepEqual(blockedOf(c), blocked, `${context}\nthe blocked guests changed`);
-        // Nothing blocked was written to: only users of guests with actions were touched.
-        const touched = new Set((await emu.requests()).filter(isWrite).map((e) => e.path.split('/').pop()));
-        for (const g of a.guests.filter((x) => x.blocked)) {
-          const slot = slots.findIndex((_, i) => g.key === id(i) || g.key === upn(i));
-          if (slot >= 0) assert.ok(!touched.has(id(slot)), `${context}\nblocked ${g.key} was written to`);
-        }
-      } finally {
-        await emu.close();
-      }
-    }),
+    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(null, '0d', '14d'), (slots, grace) => planApplyPlan(slots, seen, undefined, grace)),
     { numRuns: RUNS },
   );
   t.diagnostic(`planned across ${RUNS} tenants: ${[...seen].sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+});
+
+/** An Accepted, marked guest declared by id at a higher generation: a reset, so the lag is met. */
+const RESET_EXAMPLE: Slot = {
+  user: { userType: 'Guest', mail: 0, otherMails: [0], marker: { g: 0, e: 0 }, accountEnabled: true, sponsors: [] },
+  declared: { by: 'id', email: 0, generation: 1, otherMails: undefined, file: 0, expires: undefined, enabled: undefined, sponsors: undefined },
+  stranger: false,
+};
+
+test(`real emulator under a ${LAG_MS} ms replication lag, both change-time rules: the same property`, async (t) => {
+  const seen = new Map<string, number>();
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(slotArb, { minLength: 1, maxLength: 4 }), (slots) => planApplyPlan(slots, seen, { rule: run++ % 2 === 0 ? 'on-state-change' : 'always' })),
+    { numRuns: LAGGED_RUNS, examples: [[[RESET_EXAMPLE]]] },
+  );
+  assert.ok((seen.get('reset-redemption') ?? 0) > 0, 'no lagged run reset a guest');
+  t.diagnostic(`planned across ${LAGGED_RUNS} lagged tenants: ${[...seen].sort().map(([k, n]) => `${k} ×${n}`).join(', ')}`);
 });
