@@ -174,7 +174,9 @@ interface ApplyReportJson {
  * partner's guests (each also a profile update) in a tenant of `tenantGuests` more managed guests,
  * with the emulator enforcing Graph's documented budgets time-scaled by `timeScale` (and
  * guestops' invitation pacer told the same scaled rate). Afterwards a fresh plan must show no
- * change left, and the log must hold exactly one accepted reset per guest.
+ * change left, and the log must hold exactly one accepted reset per guest. With `lag`, the
+ * emulator also hides every write from readers for that long and guestops is given the matching
+ * consistency window; the stale reads the emulator served are counted (proof the lag was met).
  */
 export async function measureApply(resets: number, tenantGuests: number, timeScale: number, lag?: ApplyLag): Promise<{ result: ApplyResult; notes: ApplyNotes }> {
   const scenario = generateScenario({ guests: tenantGuests, mix: resetOnlyMix(0), partnerMigration: resets, guestsPerFile: 50 });
