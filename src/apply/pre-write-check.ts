@@ -3,7 +3,8 @@
  * decided on are compared with what that read shows. The plan may be minutes old (a reviewer at
  * a terminal types `yes` later; a large apply reaches its last guest long after it read the
  * tenant), and another writer — the portal, a script, an admin — may have changed the guest
- * meanwhile. guestops' own runs cannot: the apply lock keeps them out while this one runs.
+ * meanwhile. guestops' own runs cannot (unless run with --no-lock): the apply lock keeps them out
+ * while this one runs.
  *
  * A difference is never re-decided on the spot: the plan's rules need the whole observed tenant
  * (who else holds an address, who holds a role), which one read does not give. The guest fails

@@ -21,6 +21,7 @@ import { GuestopsError } from '../errors.js';
 import { toGraphError, type Graph, type GraphResponse } from './client.js';
 import { retryStale } from './consistency.js';
 import { odataString } from './odata.js';
+import { listAll } from './paging.js';
 import {
   APPLY_LOCK_BODY, APPLY_LOCK_UNIQUE_NAME, describeLock, formatHolder, leaseEndsAt, lockObjectFrom, type LockObject,
 } from './apply-lock-record.js';
@@ -85,6 +86,9 @@ export async function acquireApplyLock(graph: Graph, options: LockOptions): Prom
   const c = graph.consistency;
   const startedAt = c.now();
   let announcedWait = false;
+  // How often the lock vanished between our create-or-update (204) and our read of it: its holder
+  // released it meanwhile, so the create is tried again — a few times, never for ever.
+  let vanished = 0;
   for (;;) {
     const r = await graph.send({ method: 'PATCH', path: LOCK_PATH, headers: { Prefer: 'create-if-missing' }, body: APPLY_LOCK_BODY });
     const attemptAt = c.now();
@@ -99,6 +103,7 @@ export async function acquireApplyLock(graph: Graph, options: LockOptions): Prom
     let current: LockObject | null = null;
     if (r.status === 204) {
       current = await retryStale(c, attemptAt, () => readApplyLock(graph), (l) => l === null);
+      if (current === null && vanished++ < 3) continue;
     } else if (nameReserved(r)) {
       // A deleted lock still holds the name: its holder released it (or died between deleting
       // and purging it), so purging it is always safe. The deletion may not be listed yet.
@@ -189,23 +194,20 @@ function heldLock(graph: Graph, id: string, createdAt: number, options: LockOpti
 
 /** Ids of deleted applications holding the lock's uniqueName (deleted items are few: paged through). */
 async function findDeletedLocks(graph: Graph): Promise<string[]> {
-  const ids: string[] = [];
-  let path: string | undefined = '/directory/deletedItems/microsoft.graph.application?$select=id,uniqueName&$top=999';
-  for (let pages = 0; path !== undefined && pages < 100; pages++) {
-    const page: GraphResponse<{ value?: { id?: unknown; uniqueName?: unknown }[]; '@odata.nextLink'?: unknown }> = await graph.call({ method: 'GET', path });
-    for (const a of page.body?.value ?? []) {
-      if (typeof a.id === 'string' && typeof a.uniqueName === 'string' && a.uniqueName.toLowerCase() === APPLY_LOCK_UNIQUE_NAME) ids.push(a.id);
-    }
-    const next = page.body?.['@odata.nextLink'];
-    path = typeof next === 'string' ? next : undefined;
-  }
-  return ids;
+  const deleted = await listAll<{ id?: unknown; uniqueName?: unknown }>(graph, '/directory/deletedItems/microsoft.graph.application?$select=id,uniqueName&$top=999', { maxPages: 100 });
+  return deleted.flatMap((a) => (typeof a.id === 'string' && typeof a.uniqueName === 'string' && a.uniqueName.toLowerCase() === APPLY_LOCK_UNIQUE_NAME ? [a.id] : []));
 }
 
-async function purgeDeleted(graph: Graph, id: string): Promise<void> {
-  const r = await graph.send({ method: 'DELETE', path: `/directory/deletedItems/${encodeURIComponent(id)}` });
+/** A delete answered 2xx, or 404 (gone already); anything else is the lock's error. */
+function deletedOrGone(r: GraphResponse): void {
   if (r.status === 403) throw lockDenied(r);
   if (r.status !== 404 && (r.status < 200 || r.status > 299)) throw toGraphError(r);
+}
+
+const purgeOnce = (graph: Graph, id: string) => graph.send({ method: 'DELETE', path: `/directory/deletedItems/${encodeURIComponent(id)}` });
+
+async function purgeDeleted(graph: Graph, id: string): Promise<void> {
+  deletedOrGone(await purgeOnce(graph, id));
 }
 
 /**
@@ -217,12 +219,9 @@ export async function removeLock(graph: Graph, id: string, since: number): Promi
   const c = graph.consistency;
   const seg = encodeURIComponent(id);
   const del = await retryStale(c, since, () => graph.send({ method: 'DELETE', path: `/applications/${seg}` }), (r) => r.status === 404);
-  if (del.status === 403) throw lockDenied(del);
-  if (del.status !== 404 && (del.status < 200 || del.status > 299)) throw toGraphError(del);
-  const purgeOnce = () => graph.send({ method: 'DELETE', path: `/directory/deletedItems/${seg}` });
+  deletedOrGone(del);
   // Our own deletion may not have replicated to deleted items yet: its 404 is re-sent in the
   // window. When the object was gone already, another run deleted it: one attempt to purge.
-  const purge = del.status === 404 ? await purgeOnce() : await retryStale(c, c.now(), purgeOnce, (r) => r.status === 404);
-  if (purge.status === 403) throw lockDenied(purge);
-  if (purge.status !== 404 && (purge.status < 200 || purge.status > 299)) throw toGraphError(purge);
+  if (del.status === 404) return purgeDeleted(graph, id);
+  deletedOrGone(await retryStale(c, c.now(), () => purgeOnce(graph, id), (r) => r.status === 404));
 }

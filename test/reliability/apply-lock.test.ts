@@ -204,3 +204,22 @@ test('a run holding the lock renews its lease while it works: a run arriving aft
     await emu.close();
   }
 });
+
+test('a lock that reads as gone right after the create-or-update met it is tried again, and the refusal still names its holder', async () => {
+  const emu = await withEmulator({ throttle: false, seedPatch: tenantOf(GUESTS.slice(0, 1).map((g) => guestUser(g))) });
+  try {
+    const cwd = movedWorkdir(1);
+    await holdLock(emu, 'still-here', new Date(Date.now() + 600_000));
+    // The first read of the lock answers 404, as when its holder released it in between.
+    await emu.addFault({ method: 'GET', path: LOCK_PATH, status: 404, times: 1 });
+    const r = await guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'comes-later' } });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /error apply-locked: another apply holds the tenant's apply lock: run still-here/);
+    // holdLock's own create answered 201; apply's two attempts met the lock (204).
+    const upserts = (await emu.requests()).filter((e) => e.method === 'PATCH' && e.path === LOCK_PATH && e.status === 204);
+    assert.equal(upserts.length, 2, 'the create-or-update was sent again after the lock read as gone');
+    assert.equal((await emu.requests()).filter(isWrite).length, 0);
+  } finally {
+    await emu.close();
+  }
+});

@@ -61,8 +61,7 @@ export const command: Command = {
         return 1;
       }
       if (lock.id.toLowerCase() !== wanted.toLowerCase()) {
-        writeUntrusted(process.stderr, `guestops unlock: error [lock-id-mismatch] ${wanted} is not the apply lock now; the lock is held by ${text}. Nothing was removed.\n`);
-        return 1;
+        throw new GuestopsError('lock-id-mismatch', `${wanted} is not the apply lock now; the lock is held by ${text}. Nothing was removed; check with 'guestops unlock'`);
       }
       await removeLock(conn.graph, lock.id, Date.parse(lock.createdDateTime ?? '') || now);
       writeUntrusted(process.stdout, `Removed the apply lock of ${text}.\n`);
