@@ -167,6 +167,14 @@ test('plan --emulator works from a fresh clone with the bundled guests/', async 
   assert.match(r.stdout, /john\.doe@northwind\.example/);
 });
 
+test('apply --emulator on the demo tenant (no lag) releases its lock at once: no window is waited out without a window set', async () => {
+  // '' leaves the consistency window unset, as on a fresh machine (the test helper sets 0).
+  const r = await runCli(['apply', '--emulator', '--auto-approve'], { cwd: demoWorkdir(), env: { GUESTOPS_CONSISTENCY_WINDOW_SECONDS: '' } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Apply finished .*2 reset\(s\)/);
+  assert.doesNotMatch(r.stderr, /holding the apply lock/, 'the Entra ID default window was waited out against a strongly consistent emulator');
+});
+
 test('plan --out saves a JSON plan; unknown flags and bad values are usage errors', async () => {
   const emu = await withEmulator();
   try {
