@@ -82,6 +82,12 @@ export class Tenant {
   private readonly byId = new Map<string, UserRecord>();
   private readonly byUpn = new Map<string, UserRecord>();
   private readonly byMail = new Map<string, UserRecord[]>();
+  /**
+   * First character of the lower-cased userPrincipalName → users, ordered by position. Serves
+   * `startswith(userPrincipalName,'…')` (guestops' partitioned listing) without scanning every
+   * user once per partition page: at 100,000 users the scan cost the emulator most of the bench.
+   */
+  private readonly byUpnFirst = new Map<string, UserRecord[]>();
   /** Lower-cased otherMails value → users carrying it (invitation conflicts, directory-rules.ts). */
   private readonly byOtherMail = new Map<string, Set<UserRecord>>();
   /** Every application, soft-deleted ones included (until removed from deleted items). */
@@ -157,6 +163,7 @@ export class Tenant {
     this.users.push(rec);
     this.byId.set(lower(data.id), rec);
     this.byUpn.set(lower(data.userPrincipalName), rec);
+    this.indexUpnFirst(rec, true);
     this.indexMail(rec);
     this.indexOtherMails(rec, true);
     return rec;
@@ -209,11 +216,42 @@ export class Tenant {
     this.userLag.changing(rec, changes);
     if (otherMailsChange) this.indexOtherMails(rec, false);
     if (mailChanges) this.unindexMail(rec);
-    if (upnChanges) this.byUpn.delete(lower(rec.data.userPrincipalName));
+    if (upnChanges) {
+      this.byUpn.delete(lower(rec.data.userPrincipalName));
+      this.indexUpnFirst(rec, false);
+    }
     Object.assign(rec.data, changes);
     if (mailChanges) this.indexMail(rec);
     if (otherMailsChange) this.indexOtherMails(rec, true);
-    if (upnChanges) this.byUpn.set(lower(rec.data.userPrincipalName), rec);
+    if (upnChanges) {
+      this.byUpn.set(lower(rec.data.userPrincipalName), rec);
+      this.indexUpnFirst(rec, true);
+    }
+  }
+
+  private indexUpnFirst(rec: UserRecord, add: boolean): void {
+    const key = lower(rec.data.userPrincipalName).charAt(0);
+    const list = this.byUpnFirst.get(key) ?? [];
+    if (!add) {
+      const rest = list.filter((r) => r !== rec);
+      if (rest.length) this.byUpnFirst.set(key, rest);
+      else this.byUpnFirst.delete(key);
+      return;
+    }
+    // Users are added in position order, so a push keeps the list sorted; a renamed user is not last.
+    const last = list[list.length - 1];
+    list.push(rec);
+    if (last && last.pos > rec.pos) list.sort((a, b) => a.pos - b.pos);
+    this.byUpnFirst.set(key, list);
+  }
+
+  /**
+   * Users whose lower-cased userPrincipalName starts with `prefix`'s lower-cased first character,
+   * ordered by position: a superset of `startswith(userPrincipalName, prefix)` (the caller still
+   * tests each). Empty for an empty prefix's caller to avoid: that one matches everyone.
+   */
+  usersByUpnFirstCharacter(prefix: string): readonly UserRecord[] {
+    return this.byUpnFirst.get(lower(prefix).charAt(0)) ?? [];
   }
 
   userById(id: string): UserRecord | undefined {

@@ -200,9 +200,12 @@ class FilterCompiler {
       case 'func': {
         const read = this.property(node.prop, node.name);
         const needle = node.value.toLowerCase();
-        return node.name === 'startswith'
-          ? { test: (u) => { const v = read(u); return typeof v === 'string' && v.toLowerCase().startsWith(needle); } }
-          : { test: (u) => { const v = read(u); return typeof v === 'string' && v.toLowerCase().endsWith(needle); } };
+        if (node.name !== 'startswith') return { test: (u) => { const v = read(u); return typeof v === 'string' && v.toLowerCase().endsWith(needle); } };
+        const test = (u: UserData): boolean => { const v = read(u); return typeof v === 'string' && v.toLowerCase().startsWith(needle); };
+        // A UPN prefix narrows the candidates to one first-character bucket (the test still decides).
+        return node.prop.toLowerCase() === 'userprincipalname' && needle !== ''
+          ? { test, lookup: (t) => [...t.usersByUpnFirstCharacter(node.value)] }
+          : { test };
       }
       case 'any': {
         const read = this.property(node.prop, 'any');

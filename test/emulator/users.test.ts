@@ -279,3 +279,55 @@ test('unknown segments and methods answer like Graph', async () => {
     assert.equal(m.status, 405);
   });
 });
+
+test('startswith(userPrincipalName) pages exactly the users a full listing says match, case-insensitively, also after a UPN is renamed', async () => {
+  const names = ['alpha', 'Alice', 'b0b', 'Bert', '_x', '9lives', 'al', 'ALbert', 'zed', 'Zoe'];
+  const seed = (s: Seed): Seed => ({
+    ...s,
+    users: [
+      ...s.users,
+      ...Array.from({ length: 240 }, (_, i) => ({
+        id: `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`,
+        userPrincipalName: `${names[i % names.length]}${i}_x.example#EXT#@contoso.onmicrosoft.com`,
+        mail: `p${i}@x.example`,
+        userType: 'Guest',
+      })),
+    ],
+  });
+  const pagedIds = async (emu: { url: string }, prefix: string): Promise<string[]> => {
+    const ids: string[] = [];
+    let link: string | undefined = `${emu.url}/v1.0/users?$top=7&$select=id&$filter=${encodeURIComponent(`userType eq 'Guest' and startswith(userPrincipalName,'${prefix}')`)}`;
+    while (link) {
+      const r = await graphFetch(emu.url, link);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      for (const u of r.body.value) ids.push(u.id);
+      link = r.body['@odata.nextLink'];
+    }
+    return ids;
+  };
+  const expectedIds = async (emu: { url: string }, prefix: string): Promise<string[]> => {
+    const all: { id: string; userPrincipalName: string; userType: string }[] = [];
+    let link: string | undefined = `${emu.url}/v1.0/users?$top=999&$select=id,userPrincipalName,userType`;
+    while (link) {
+      const r = await graphFetch(emu.url, link);
+      all.push(...r.body.value);
+      link = r.body['@odata.nextLink'];
+    }
+    return all.filter((u) => u.userType === 'Guest' && u.userPrincipalName.toLowerCase().startsWith(prefix.toLowerCase())).map((u) => u.id);
+  };
+  await using(async (emu) => {
+    for (const prefix of ['a', 'A', 'al', 'ALB', 'b', '_', '9', 'z', 'q', 'alice1']) {
+      const want = await expectedIds(emu, prefix);
+      assert.deepEqual(await pagedIds(emu, prefix), want, `prefix ${prefix}`);
+      if (['a', 'b', 'z'].includes(prefix)) assert.ok(want.length > 7, `prefix ${prefix} spans pages`);
+    }
+    // A renamed user leaves its old first letter's partition and joins the new one, in order.
+    const moved = '00000000-0000-4000-9000-000000000000'; // alpha0_…
+    const r = await graphFetch(emu.url, `/v1.0/users/${moved}`, { method: 'PATCH', body: { userPrincipalName: 'Zulu0_x.example#EXT#@contoso.onmicrosoft.com' } });
+    assert.equal(r.status, 204, JSON.stringify(r.body));
+    assert.ok(!(await pagedIds(emu, 'a')).includes(moved));
+    const z = await pagedIds(emu, 'z');
+    assert.ok(z.includes(moved));
+    assert.deepEqual(z, await expectedIds(emu, 'z'));
+  }, seed);
+});
