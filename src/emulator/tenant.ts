@@ -248,7 +248,7 @@ export class Tenant {
   /**
    * Users whose lower-cased userPrincipalName starts with `prefix`'s lower-cased first character,
    * ordered by position: a superset of `startswith(userPrincipalName, prefix)` (the caller still
-   * tests each). Empty for an empty prefix's caller to avoid: that one matches everyone.
+   * tests each). Not for an empty prefix, which matches every user: the caller scans instead.
    */
   usersByUpnFirstCharacter(prefix: string): readonly UserRecord[] {
     return this.byUpnFirst.get(lower(prefix).charAt(0)) ?? [];

@@ -134,13 +134,18 @@ async function resetFault({ name, rule, resent }: (typeof RESET_FAULTS)[number],
       const again = await guestops(emu, APPLY, { cwd, env });
       assert.equal(again.code, 0, `${label}: ${again.stderr}`);
     }
-    await assertMixedConverged(emu, label);
-    await assertLagExercised(emu, lag, label);
-    await waitOutLag(lag);
-    await assertNoChanges(emu, cwd, label);
+    await assertConvergedThenClean(emu, cwd, lag, label);
   } finally {
     await emu.close();
   }
+}
+
+/** The mixed plan converged, the lag (if any) was met, and once it has passed a plan shows nothing. */
+async function assertConvergedThenClean(emu: TestEmulator, cwd: string, lag: TestLag | undefined, label: string): Promise<void> {
+  await assertMixedConverged(emu, label);
+  await assertLagExercised(emu, lag, label);
+  await waitOutLag(lag);
+  await assertNoChanges(emu, cwd, label);
 }
 
 for (const fault of RESET_FAULTS) {
@@ -182,10 +187,7 @@ async function invitationFault(rule: { drop: true } | { latencyMs: number }, lag
       assert.equal(again.code, 0, `${label}: ${again.stderr}`);
     }
     assert.equal(invitesPerformed(await emu.requests(), NEW_EMAIL), 1, label);
-    await assertMixedConverged(emu, label);
-    await assertLagExercised(emu, lag, label);
-    await waitOutLag(lag);
-    await assertNoChanges(emu, cwd, label);
+    await assertConvergedThenClean(emu, cwd, lag, label);
   } finally {
     await emu.close();
   }
