@@ -212,21 +212,27 @@ class FilterCompiler {
         const body = node.body;
         // Lambda body: `x eq '...'` or `startswith(x,'...')` on the range variable.
         let inner: (s: string) => boolean;
+        let lookup: ((t: Tenant) => UserRecord[]) | undefined;
         if (body.kind === 'cmp' && body.op === 'eq' && body.prop === node.variable && typeof body.value === 'string') {
           const v = body.value.toLowerCase();
           inner = (s) => s.toLowerCase() === v;
+          // The address owner lookups plan sends (`otherMails/any(m:m eq …) or …`, 15 at a time)
+          // take their candidates from the otherMails index instead of scanning every user.
+          if (node.prop.toLowerCase() === 'othermails') {
+            const address = body.value;
+            lookup = (t) => union([t.usersByOtherMail(address)]);
+          }
         } else if (body.kind === 'func' && body.name === 'startswith' && body.prop === node.variable) {
           const v = body.value.toLowerCase();
           inner = (s) => s.toLowerCase().startsWith(v);
         } else {
           throw unsupportedClause(node.prop);
         }
-        return {
-          test: (u) => {
-            const arr = read(u);
-            return Array.isArray(arr) && arr.some((s) => typeof s === 'string' && inner(s));
-          },
+        const test = (u: UserData): boolean => {
+          const arr = read(u);
+          return Array.isArray(arr) && arr.some((s) => typeof s === 'string' && inner(s));
         };
+        return lookup ? { test, lookup } : { test };
       }
     }
   }

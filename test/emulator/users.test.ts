@@ -331,3 +331,59 @@ test('startswith(userPrincipalName) pages exactly the users a full listing says 
     assert.deepEqual(z, await expectedIds(emu, 'z'));
   }, seed);
 });
+
+test("otherMails/any(m:m eq …) or-ed 15 at a time pages exactly the users a full listing says carry one, also after otherMails change", async () => {
+  const seed = (s: Seed): Seed => ({
+    ...s,
+    users: [
+      ...s.users,
+      ...Array.from({ length: 120 }, (_, i) => ({
+        id: `00000000-0000-4000-a000-${String(i).padStart(12, '0')}`,
+        userPrincipalName: `o${i}_x.example#EXT#@contoso.onmicrosoft.com`,
+        mail: `o${i}@x.example`,
+        // Every address is carried by three users; some in another case.
+        otherMails: [`Shared${i % 40}@Y.example`, `own${i}@y.example`],
+        userType: i % 7 === 0 ? 'Member' : 'Guest',
+      })),
+    ],
+  });
+  const filterOf = (addresses: readonly string[]) => addresses.map((a) => `otherMails/any(m:m eq '${a}')`).join(' or ');
+  const pagedIds = async (emu: { url: string }, addresses: readonly string[]): Promise<string[]> => {
+    const ids: string[] = [];
+    let link: string | undefined = `${emu.url}/v1.0/users?$top=4&$select=id&$filter=${encodeURIComponent(filterOf(addresses))}`;
+    while (link) {
+      const r = await graphFetch(emu.url, link);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      for (const u of r.body.value) ids.push(u.id);
+      link = r.body['@odata.nextLink'];
+    }
+    return ids;
+  };
+  const expectedIds = async (emu: { url: string }, addresses: readonly string[]): Promise<string[]> => {
+    const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+    const all: { id: string; otherMails: string[] }[] = [];
+    let link: string | undefined = `${emu.url}/v1.0/users?$top=999&$select=id,otherMails`;
+    while (link) {
+      const r = await graphFetch(emu.url, link);
+      all.push(...r.body.value);
+      link = r.body['@odata.nextLink'];
+    }
+    return all.filter((u) => u.otherMails.some((m) => wanted.has(m.toLowerCase()))).map((u) => u.id);
+  };
+  const fifteen = Array.from({ length: 15 }, (_, i) => (i % 2 ? `shared${i * 2}@y.example` : `OWN${i * 7}@Y.EXAMPLE`));
+  await using(async (emu) => {
+    for (const addresses of [fifteen, ['shared3@y.example'], ['nobody@y.example'], ['own5@y.example', 'nobody@y.example']]) {
+      const want = await expectedIds(emu, addresses);
+      assert.deepEqual(await pagedIds(emu, addresses), want, addresses.join(' '));
+    }
+    assert.ok((await expectedIds(emu, fifteen)).length > 20, 'the 15-address lookup spans pages');
+    // Changed otherMails: the old address no longer finds the user, the new one does.
+    const changed = '00000000-0000-4000-a000-000000000005';
+    const r = await graphFetch(emu.url, `/v1.0/users/${changed}`, { method: 'PATCH', body: { otherMails: ['moved@z.example'] } });
+    assert.equal(r.status, 204, JSON.stringify(r.body));
+    assert.deepEqual(await pagedIds(emu, ['own5@y.example']), []);
+    assert.deepEqual(await pagedIds(emu, ['MOVED@z.example']), [changed]);
+    assert.deepEqual(await pagedIds(emu, ['shared5@y.example']), await expectedIds(emu, ['shared5@y.example']));
+    assert.ok(!(await pagedIds(emu, ['shared5@y.example'])).includes(changed));
+  }, seed);
+});
