@@ -1,0 +1,78 @@
+/**
+ * `batchGet` (src/graph/batch.ts) sends several `$batch` requests at once and still returns every
+ * answer in input order, retrying throttled inner requests — over HTTP through the real Graph
+ * client, judged from the results and the emulator's request log.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withEmulator, demoSeed } from '../helpers/emulator.js';
+import { createGraph } from '../../src/graph/client.js';
+import { BATCH_CONCURRENCY, batchGet } from '../../src/graph/batch.js';
+
+const auth = { getAccessToken: async () => 'demo-plan' };
+const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 };
+
+/** 130 reads (7 batches of 20): demo users in turn, every seventh an id no user has. */
+function reads(): { url: string; id: string; exists: boolean }[] {
+  const userIds = (demoSeed().users as unknown as { id: string }[]).map((u) => u.id);
+  return Array.from({ length: 130 }, (_, i) => {
+    const exists = i % 7 !== 3;
+    const id = exists ? userIds[i % userIds.length]! : `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    return { url: `/users/${id}?$select=id`, id, exists };
+  });
+}
+
+test('batches run several at once, answers come back in input order', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    // Every $batch is held 300 ms before it is handled: batches sent one after another would
+    // each be handled (their inner requests logged) before the next one arrives.
+    await emu.addFault({ method: 'POST', path: '/v1.0/$batch', latencyMs: 300, times: 100 });
+    const graph = createGraph({ graphUrl: emu.url, auth, retry: FAST_RETRY });
+    const gets = reads();
+    const results = await batchGet(graph, gets.map(({ url }) => ({ url })));
+    assert.equal(results.length, gets.length);
+    gets.forEach((g, i) => {
+      assert.equal(results[i]!.status, g.exists ? 200 : 404, `result ${i}`);
+      if (g.exists) assert.equal((results[i]!.body as { id?: string }).id, g.id, `result ${i} answers its own request`);
+    });
+
+    const log = await emu.requests();
+    const parents = log.filter((e) => e.path === '/v1.0/$batch');
+    assert.equal(parents.length, Math.ceil(gets.length / 20));
+    assert.ok(BATCH_CONCURRENCY > 1, 'batches are sent several at once');
+    // The first BATCH_CONCURRENCY batches all arrived before any of them was handled: their
+    // seqs (arrival order) are consecutive, no inner request between them.
+    const firstSeqs = parents.slice(0, BATCH_CONCURRENCY).map((e) => e.seq);
+    assert.deepEqual(firstSeqs, firstSeqs.map((_, k) => firstSeqs[0]! + k), `batches in flight together: ${firstSeqs.join(', ')}`);
+    // ... and never more than BATCH_CONCURRENCY: the next one waited for an answer.
+    const nextParent = parents[BATCH_CONCURRENCY]!;
+    assert.ok(log.some((e) => e.batch !== undefined && e.seq < nextParent.seq), 'batch 5 arrived after one of the first four was handled');
+  } finally {
+    await emu.close();
+  }
+});
+
+test('throttled inner requests are retried and land in their own places', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const gets = reads();
+    // Reads of one demo user are answered 429 the first five times they come.
+    const victim = gets.find((g) => g.exists)!.id;
+    await emu.addFault({ method: 'GET', path: `/v1.0/users/${victim}`, status: 429, retryAfter: 0, times: 5 });
+    const graph = createGraph({ graphUrl: emu.url, auth, retry: FAST_RETRY });
+    const results = await batchGet(graph, gets.map(({ url }) => ({ url })));
+    gets.forEach((g, i) => {
+      assert.equal(results[i]!.status, g.exists ? 200 : 404, `result ${i}`);
+      if (g.exists) assert.equal((results[i]!.body as { id?: string }).id, g.id, `result ${i}`);
+    });
+    const { faults } = await emu.state();
+    assert.equal(faults[0]!.fired, 5, 'the throttling fired and was retried through');
+    const log = await emu.requests();
+    const victimReads = log.filter((e) => e.path === `/v1.0/users/${victim}`);
+    assert.equal(victimReads.filter((e) => e.status === 429).length, 5);
+    assert.equal(victimReads.filter((e) => e.status === 200).length, gets.filter((g) => g.id === victim).length);
+  } finally {
+    await emu.close();
+  }
+});
