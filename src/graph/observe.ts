@@ -71,7 +71,8 @@ export function userSelect(marker: MarkerProperty): string {
   return [...USER_FIELDS, marker.select].join(',');
 }
 
-export function toObservedUser(raw: Record<string, unknown>, marker: MarkerProperty): ObservedUser {
+/** `hasDirectoryRole`: whether the user holds a directory role, when that was looked up. */
+export function toObservedUser(raw: Record<string, unknown>, marker: MarkerProperty, hasDirectoryRole?: boolean): ObservedUser {
   const str = (k: string): string | null => (typeof raw[k] === 'string' ? (raw[k] as string) : null);
   const other = Array.isArray(raw['otherMails']) ? (raw['otherMails'] as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   return {
@@ -88,6 +89,7 @@ export function toObservedUser(raw: Record<string, unknown>, marker: MarkerPrope
     accountEnabled: typeof raw['accountEnabled'] === 'boolean' ? raw['accountEnabled'] : null,
     createdDateTime: str('createdDateTime'),
     ...(sponsorIdsOf(raw) !== undefined ? { sponsors: sponsorIdsOf(raw)! } : {}),
+    ...(hasDirectoryRole !== undefined ? { hasDirectoryRole } : {}),
   };
 }
 
@@ -179,7 +181,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // bulk list; members are looked up, 15 addresses per request (Graph limits `in` and a filter
   // clause to 15 expressions; otherMails only filters through `any`, so the lookups are or-ed).
   const holders = new Map<string, Record<string, unknown>>();
-  const changing: string[] = [];
+  const changing = new Set<string>();
   for (const g of desired.guests) {
     if (!g.id && !g.upn) continue;
     const own = g.id ? byId.get(g.id.toLowerCase()) : byUpn.get(g.upn!.toLowerCase());
@@ -187,11 +189,12 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     const key = g.email.trim().toLowerCase();
     if (typeof own['mail'] === 'string' && own['mail'].trim().toLowerCase() === key) continue;
     for (const h of byMail.get(key) ?? []) if (h !== own && typeof h['id'] === 'string') holders.set(h['id'].toLowerCase(), h);
-    if (!changing.includes(key)) changing.push(key);
+    changing.add(key);
   }
   const holderGets = new Set<number>();
-  for (let i = 0; i < changing.length; i += ADDRESS_LOOKUP_CHUNK) {
-    const chunk = changing.slice(i, i + ADDRESS_LOOKUP_CHUNK).map(odataString);
+  const changed = [...changing];
+  for (let i = 0; i < changed.length; i += ADDRESS_LOOKUP_CHUNK) {
+    const chunk = changed.slice(i, i + ADDRESS_LOOKUP_CHUNK).map(odataString);
     for (const filter of [`mail in (${chunk.join(',')})`, chunk.map((a) => `otherMails/any(m:m eq ${a})`).join(' or ')]) {
       holderGets.add(gets.length);
       gets.push({ url: withQuery('/users', { $filter: filter, $select: select }) });
@@ -219,11 +222,8 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   }
 
   if (sponsors) await completeSponsors(graph, [...found.values()]);
-  let users = [...found.values()].map((u) => toObservedUser(u, marker));
-  if (caller.kind === 'app' && (users.length > 0 || earlyHolders)) {
-    const roleHolders = await (earlyHolders ?? listRoleHolders(graph));
-    users = users.map((u) => ({ ...u, hasDirectoryRole: roleHolders.has(u.id.toLowerCase()) }));
-  }
+  const roleHolders = caller.kind === 'app' && (found.size > 0 || earlyHolders) ? await (earlyHolders ?? listRoleHolders(graph)) : undefined;
+  const users = [...found.values()].map((u) => toObservedUser(u, marker, roleHolders?.has(String(u['id']).toLowerCase())));
   if (users.some((u) => !u.id)) throw new GuestopsError('graph-user-without-id', 'Graph returned a user without an id');
   for (const id of found.keys()) holders.delete(id);
   const addressHolders = [...holders.values()].map((u) => toObservedUser(u, marker));

@@ -7,7 +7,7 @@
 import type { DesiredGuest, DesiredState } from '../desired/types.js';
 import type { ObservedTenant, ObservedUser } from './observed.js';
 import type { Action, Blocked, GuestPlan, Plan } from './types.js';
-import { indexUsers, matchGuest, type UserIndex } from './match.js';
+import { indexUsers, matchGuest, withAddressHolders, type MatchResult } from './match.js';
 import { DEFAULT_LEASE_SECONDS, interpretMarker, type LeaseOptions } from './marker-state.js';
 import { diffProfile } from './profile-diff.js';
 import { decideReset } from './reset-decision.js';
@@ -50,14 +50,16 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   checkMarkersElsewhere(observed);
   const index = indexUsers(observed.users);
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
-  const claims = claimedUsers(desired.guests, index);
+  // Each guest is matched once: the claims across guests and the guest's own plan use the same match.
+  const matches = desired.guests.map((g) => matchGuest(g, index));
+  const claims = claimedUsers(desired.guests, matches);
   const policy = options.policy ?? DEFAULT_POLICY;
   const rules: Rules = {
     // A file's `defaults.gracePeriod` wins; else the policy's (default 0 days).
     life: { now: options.today ?? options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     users: [...observed.users, ...(observed.undeclaredInvitees ?? [])],
     former: options.formerEmailOnly ?? new Map(),
-    addresses: indexUsers([...observed.users, ...(observed.addressHolders ?? [])]).byEmail,
+    addresses: withAddressHolders(index.byEmail, observed.addressHolders ?? []),
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
       return g ? `${g.source.file}:${g.source.line}` : undefined;
@@ -65,13 +67,13 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   };
   const guests: GuestPlan[] = [];
   const riskInputs: GuestRiskInput[] = [];
-  for (const guest of desired.guests) {
-    const { plan: g, acknowledgedAt, holdsRole } = planGuest(guest, index, observed.caller.kind, lease, claims, rules, policy);
-    if (g.actions.length > 0 || g.blocked !== undefined) {
-      guests.push(g);
-      riskInputs.push({ plan: g, holdsRole, ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}) });
-    }
-  }
+  desired.guests.forEach((guest, i) => {
+    const planned = planGuest(guest, matches[i]!, observed.caller.kind, lease, claims, rules, policy);
+    if (planned === undefined) return;
+    const { plan: g, acknowledgedAt, holdsRole } = planned;
+    guests.push(g);
+    riskInputs.push({ plan: g, holdsRole, ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}) });
+  });
   const invitationChanges = options.base !== undefined ? diffInvitationSettings(options.base, desired) : undefined;
   const toDeclare = idsToDeclare(desired.guests, index);
   return {
@@ -105,19 +107,22 @@ export interface Outcome {
   readonly blocked?: Blocked;
 }
 
+/** The guest's entry in the plan; undefined for a guest with nothing to do (the plan lists only the others). */
 function planGuest(
   guest: DesiredGuest,
-  index: UserIndex,
+  match: MatchResult,
   callerKind: 'app' | 'delegated',
   lease: LeaseOptions,
   claims: ReadonlyMap<string, readonly DesiredGuest[]>,
   rules: Rules,
   policy: Policy,
-): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } {
-  const decided = decide(guest, index, callerKind, lease, claims, rules);
+): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } | undefined {
+  const decided = decide(guest, match, callerKind, lease, claims, rules);
   const refusedAddress = invitationAddressBlock(decided.actions);
   const guarded = guardGuest(guest, refusedAddress ? { ...(decided.user ? { user: decided.user } : {}), actions: [], blocked: refusedAddress } : decided, policy);
   const outcome = guarded.outcome;
+  // Before the digest, which is most of a guest's cost: most guests have nothing to do.
+  if (outcome.blocked === undefined && outcome.actions.length === 0) return undefined;
   const user = outcome.user;
   const plan: GuestPlan = {
     key: guest.id ?? guest.upn ?? guest.email,
@@ -136,13 +141,12 @@ function planGuest(
 
 function decide(
   guest: DesiredGuest,
-  index: UserIndex,
+  match: MatchResult,
   callerKind: 'app' | 'delegated',
   lease: LeaseOptions,
   claims: ReadonlyMap<string, readonly DesiredGuest[]>,
   rules: Rules,
 ): Outcome {
-  const match = matchGuest(guest, index);
   if (match.kind === 'blocked') {
     // An invitation to an address another user carries: say where that user is declared, if it is.
     const blocked =
@@ -258,10 +262,10 @@ function decide(
 }
 
 /** Observed user id → declared guests resolving to it, so one user is never managed twice. */
-function claimedUsers(guests: readonly DesiredGuest[], index: UserIndex): Map<string, DesiredGuest[]> {
+function claimedUsers(guests: readonly DesiredGuest[], matches: readonly MatchResult[]): Map<string, DesiredGuest[]> {
   const claims = new Map<string, DesiredGuest[]>();
-  for (const g of guests) {
-    const m = matchGuest(g, index);
+  for (const [i, g] of guests.entries()) {
+    const m = matches[i]!;
     if (m.kind !== 'matched') continue;
     const id = m.user.id.toLowerCase();
     const list = claims.get(id);

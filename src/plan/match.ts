@@ -33,14 +33,40 @@ export function indexUsers(users: readonly ObservedUser[]): UserIndex {
     if (!byId.has(id)) byId.set(id, u);
     const upn = u.userPrincipalName.toLowerCase();
     if (!byUpn.has(upn)) byUpn.set(upn, u);
-    const addresses = new Set([...(u.mail === null ? [] : [u.mail]), ...u.otherMails].map(normalizeEmail));
-    for (const a of addresses) {
-      const list = byEmail.get(a);
-      if (list === undefined) byEmail.set(a, [u]);
-      else if (!list.some((x) => x.id.toLowerCase() === id)) list.push(u);
-    }
+    addAddresses(byEmail, u, id, false);
   }
   return { byId, byUpn, byEmail };
+}
+
+/**
+ * `byEmail` with more users added after the indexed ones (the planner's address-owner lookups),
+ * without re-indexing every user: the lists the extra users touch are copied, the rest shared.
+ */
+export function withAddressHolders(byEmail: ReadonlyMap<string, readonly ObservedUser[]>, extra: readonly ObservedUser[]): ReadonlyMap<string, readonly ObservedUser[]> {
+  if (extra.length === 0) return byEmail;
+  const extended = new Map(byEmail) as Map<string, ObservedUser[]>;
+  for (const u of extra) addAddresses(extended, u, u.id.toLowerCase(), true);
+  return extended;
+}
+
+/**
+ * Files `u` under each address it carries (mail, otherMails; normalised), once per list however
+ * often it repeats the address. `copyOnWrite`: an existing list is copied before it grows, for a
+ * map whose lists are shared with another index. Hot at 100,000 guests: no per-user allocation.
+ */
+function addAddresses(byEmail: Map<string, ObservedUser[]>, u: ObservedUser, id: string, copyOnWrite: boolean): void {
+  const count = u.otherMails.length + 1;
+  for (let k = 0; k < count; k++) {
+    const raw = k === 0 ? u.mail : u.otherMails[k - 1]!;
+    if (raw === null) continue;
+    const address = normalizeEmail(raw);
+    const list = byEmail.get(address);
+    if (list === undefined) byEmail.set(address, [u]);
+    else if (!list.some((x) => x === u || x.id.toLowerCase() === id)) {
+      if (copyOnWrite) byEmail.set(address, [...list, u]);
+      else list.push(u);
+    }
+  }
 }
 
 export function matchGuest(guest: DesiredGuest, index: UserIndex): MatchResult {
