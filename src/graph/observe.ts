@@ -200,6 +200,15 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
       gets.push({ url: withQuery('/users', { $filter: filter, $select: select }) });
     }
   }
+  // Extension attributes of declared users without a marker where guestops looks (read below):
+  // those the list already gave are read beside the lookups, not after them.
+  const extensionReads = isAttributeProperty(marker) ? undefined : new Map<string, Promise<Map<string, Record<string, unknown>>>>();
+  if (extensionReads) {
+    const ids = [...found.values()].filter((u) => marker.read(u) === null).map((u) => String(u['id']));
+    const early = readExtensionAttributes(graph, ids);
+    early.catch(() => undefined); // awaited below; a rejection is reported there
+    for (const id of ids) extensionReads.set(id.toLowerCase(), early);
+  }
   if (gets.length > 0) {
     const results = await batchGet(graph, gets);
     results.forEach((res, i) => {
@@ -238,7 +247,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // Declared users without a marker where guestops looks, but with one where it does not. With
   // a directory extension in use, the attributes of just those users are read now.
   const unmarked = [...found.values()].filter((u) => marker.read(u) === null);
-  const attributeBags = isAttributeProperty(marker) ? undefined : await readExtensionAttributes(graph, unmarked.map((u) => String(u['id'])));
+  const attributeBags = extensionReads ? await extensionAttributesOf(graph, unmarked.map((u) => String(u['id'])), extensionReads) : undefined;
   const elsewhereProperties = attributeBags ? attributeMarkerProperties() : others;
   const elsewhere = unmarked.flatMap((u) => {
     const bag = attributeBags?.get(String(u['id']).toLowerCase());
@@ -256,4 +265,17 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     markerProperty: marker,
     ...(sponsorRefs ? { sponsorRefs } : {}),
   };
+}
+
+/** The attribute bags of `ids`: from the reads already started, the rest read now. */
+async function extensionAttributesOf(
+  graph: Graph,
+  ids: readonly string[],
+  started: ReadonlyMap<string, Promise<Map<string, Record<string, unknown>>>>,
+): Promise<Map<string, Record<string, unknown>>> {
+  const rest = ids.filter((id) => !started.has(id.toLowerCase()));
+  const reads = await Promise.all([...new Set(started.values()), readExtensionAttributes(graph, rest)]);
+  const bags = new Map<string, Record<string, unknown>>();
+  for (const read of reads) for (const [id, bag] of read) bags.set(id, bag);
+  return bags;
 }
