@@ -1,13 +1,20 @@
 /**
  * `batchGet` (src/graph/batch.ts) sends several `$batch` requests at once and still returns every
  * answer in input order, retrying throttled inner requests — over HTTP through the real Graph
- * client, judged from the results and the emulator's request log.
+ * client, judged from the results and the emulator's request log. And `guestops plan` sends its
+ * extension-attribute reads beside its address lookups, not after them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { withEmulator, demoSeed } from '../helpers/emulator.js';
+import { runCli } from '../helpers/cli.js';
 import { createGraph } from '../../src/graph/client.js';
 import { BATCH_CONCURRENCY, batchGet } from '../../src/graph/batch.js';
+import { generateScenario, realisticMix } from '../../bench/tenant-generator.js';
+import { writeGuestTree } from '../../bench/guest-tree.js';
 
 const auth = { getAccessToken: async () => 'demo-plan' };
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 };
@@ -74,5 +81,42 @@ test('throttled inner requests are retried and land in their own places', async 
     assert.equal(victimReads.filter((e) => e.status === 200).length, gets.filter((g) => g.id === victim).length);
   } finally {
     await emu.close();
+  }
+});
+
+test('plan reads extension attributes of unmarked guests beside the address lookups, with the same plan', async () => {
+  // 600 guests: 12 email changes (lookups of their new addresses), 18 adoptions (unmarked where
+  // the directory extension looks, so their extensionAttributeN are read).
+  const scenario = generateScenario({ guests: 600, mix: realisticMix(600), seed: 515 });
+  const root = writeGuestTree(mkdtempSync(join(tmpdir(), 'guestops-batch-')), scenario.files);
+  const emu = await withEmulator({ throttle: false, seed: scenario.seed });
+  try {
+    const plan = () => runCli(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
+    const quick = await plan();
+    assert.equal(quick.code, 1, quick.stderr); // the scenario's blocked guests
+    // Every $batch held 400 ms before it is handled: reads that wait for the lookups' answers
+    // would arrive after the lookups' inner requests were handled.
+    await emu.addFault({ method: 'POST', path: '/v1.0/$batch', latencyMs: 400, times: 100 });
+    await emu.resetLog();
+    const held = await plan();
+    assert.equal(held.code, 1, held.stderr);
+    const strip = (out: string) => {
+      const p = JSON.parse(out) as Record<string, unknown>;
+      delete p['createdAt'];
+      return p;
+    };
+    assert.deepEqual(strip(held.stdout), strip(quick.stdout));
+
+    const log = await emu.requests();
+    const inner = log.filter((e) => e.batch !== undefined);
+    const parentOf = (kind: RegExp) => [...new Set(inner.filter((e) => kind.test(decodeURIComponent(e.query))).map((e) => e.batch!.parentSeq))];
+    const lookups = parentOf(/mail in \(|otherMails\/any/);
+    const extension = parentOf(/onPremisesExtensionAttributes/);
+    assert.ok(lookups.length > 0 && extension.length > 0, `lookup batches ${lookups.length}, extension batches ${extension.length}`);
+    const firstHandled = Math.min(...inner.filter((e) => lookups.includes(e.batch!.parentSeq)).map((e) => e.seq));
+    assert.ok(Math.min(...extension) < firstHandled, 'an extension-attribute batch arrived before any lookup was handled');
+  } finally {
+    await emu.close();
+    rmSync(root, { recursive: true, force: true });
   }
 });
