@@ -10,9 +10,9 @@ import { reportProblems } from './problems-output.js';
 export async function loadOrReport(dir: string): Promise<DesiredState | null> {
   const result = await loadDesiredState(dir, { cwd: process.cwd() });
   if (!result.ok) {
-    reportProblems(result.problems);
+    await reportProblems(result.problems);
     return null;
   }
-  if (result.warnings.length > 0) reportProblems(result.warnings);
+  if (result.warnings.length > 0) await reportProblems(result.warnings);
   return result.state;
 }

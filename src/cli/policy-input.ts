@@ -18,7 +18,7 @@ ${pad}defaults: no consumer mail domains, at most 10 email changes per apply)`;
 export async function loadPolicyOrReport(explicit: string | undefined): Promise<Policy | null> {
   const result = await loadPolicy(explicit);
   if (!result.ok) {
-    reportProblems(result.problems);
+    await reportProblems(result.problems);
     return null;
   }
   return result.policy;

@@ -4,10 +4,10 @@
  * that file and line (@actions/core writes the `::error file=...` workflow command to stdout),
  * so the problem shows in the pull request's diff. Shared by validate, plan and apply.
  */
-import * as core from '@actions/core';
+import type { AnnotationProperties } from '@actions/core';
 import type { Problem } from '../desired/types.js';
 import { escapeText, formatProblem } from '../desired/problem-format.js';
-import { inGithubActions } from '../github/publish.js';
+import { inGithubActions } from '../github/actions-env.js';
 import { escapeUntrusted } from '../render/untrusted.js';
 import { capAnnotations } from '../github/annotations.js';
 
@@ -18,14 +18,16 @@ export interface ReportOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export function reportProblems(problems: readonly Problem[], options: ReportOptions = {}): void {
+/** Resolves once the annotations are written too (@actions/core is imported only inside Actions). */
+export async function reportProblems(problems: readonly Problem[], options: ReportOptions = {}): Promise<void> {
   const stream = options.stream ?? process.stderr;
   if (problems.length > 0) stream.write(problems.map((p) => formatProblem(p) + '\n').join(''));
   if (!inGithubActions(options.env ?? process.env)) return;
+  const core = await import('@actions/core');
   // Every problem is on stderr; annotations are capped so a broken tree does not flood the PR.
   const { shown, omitted } = capAnnotations(problems.map((p) => ({ ...p, level: p.severity })));
   for (const p of shown) {
-    const properties: core.AnnotationProperties = {
+    const properties: AnnotationProperties = {
       title: p.code,
       // GitHub matches the path as written: keep non-ASCII names (müller.yaml) intact and only
       // neutralise control characters; @actions/core escapes `%`, `:`, `,` and line breaks itself.

@@ -6,7 +6,7 @@
  * (`guestops plan > plan.txt`): the runner never reads that, and the file must hold only the text.
  */
 import { fstatSync } from 'node:fs';
-import { inGithubActions } from '../github/publish.js';
+import { inGithubActions } from '../github/actions-env.js';
 import { guardLines, stopCommandsBlock } from '../render/untrusted.js';
 
 export interface OutputStream {

@@ -10,8 +10,7 @@ import { annotationText } from '../render/untrusted.js';
 import { MAX_ANNOTATIONS, capAnnotations, repositoryPath, type PlanAnnotation } from './annotations.js';
 import { appendJobSummary } from './job-summary.js';
 
-/** In Actions, guests pending this many days or more are flagged unless --warn-pending-over says otherwise. */
-export const DEFAULT_WARN_PENDING_DAYS = 14;
+export { DEFAULT_WARN_PENDING_DAYS } from './status-defaults.js';
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 

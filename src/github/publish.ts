@@ -17,9 +17,7 @@ import { GithubRest, GithubRestError } from './rest.js';
 import { markPlanCommentOutdated, planCommentBody, upsertPlanComment } from './sticky-comment.js';
 import { annotationText } from '../render/untrusted.js';
 
-export function inGithubActions(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env['GITHUB_ACTIONS'] === 'true';
-}
+export { inGithubActions } from './actions-env.js';
 
 export interface PublishPlanInput {
   readonly plan: Plan;

@@ -27,7 +27,7 @@ import { checkMaxResets, checkSavedPlan, DEFAULT_MAX_RESETS } from '../../apply/
 import { checkDisableCap, checkMaxDisablesFlag } from '../../plan/disable-cap.js';
 import { idsToDeclareLines, progressLine, renderApplyMarkdown, summarizeApply, type ApplyReport } from '../../apply/report.js';
 import { resolveCommit, resolveRunId } from '../../apply/run-identity.js';
-import { inGithubActions, publishApply } from '../../github/publish.js';
+import { inGithubActions } from '../../github/actions-env.js';
 import { checkRunIsBranchTip } from '../../github/commit-tip.js';
 import { DEFAULT_CONSISTENCY_WINDOW_SECONDS } from '../../graph/consistency.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
@@ -229,7 +229,7 @@ export const command: Command = {
         );
       }
       if (inGithubActions()) {
-        await publishApply({
+        await (await import('../../github/publish.js')).publishApply({
           markdown: renderApplyMarkdown(report),
           outputs: { resets: String(s.resets), failed: String(s.failed), blocked: String(s.blocked), applied: String(s.applied) },
           ...(o.report !== undefined ? { reportPath: o.report } : {}),

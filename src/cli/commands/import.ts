@@ -105,7 +105,7 @@ export const command: Command = {
 
     const tree = await readDeclaredTree(o.dir!, cwd);
     if (!tree.ok) {
-      reportProblems(tree.problems);
+      await reportProblems(tree.problems);
       throw new GuestopsError('import-tree-invalid', `${o.dir} has problems (above): fix them first, import must know which guests it already declares. Nothing was written`);
     }
 

@@ -25,12 +25,15 @@ import { disablesOverCap } from '../../plan/disable-cap.js';
 import { renderText } from '../../render/text.js';
 import { renderMarkdown } from '../../render/markdown.js';
 import { renderJson } from '../../render/json.js';
-import { inGithubActions, publishNothingToPlan, publishPlan, publishPlanStarted } from '../../github/publish.js';
+import { inGithubActions } from '../../github/actions-env.js';
 import { nothingToPlanText, unchangedFromBase } from '../unchanged-from-base.js';
 import { loadPolicyOrReport, policyUsage } from '../policy-input.js';
 import { loadBaseOrReport } from '../base-input.js';
 import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
 import { jsonText } from '../../render/untrusted.js';
+
+/** The GitHub publishing code (and @actions/core under it), imported only inside Actions. */
+const publishing = () => import('../../github/publish.js');
 
 const usage = `guestops plan: show what apply would change, without changing anything.
 
@@ -91,7 +94,7 @@ export const command: Command = {
     }
     if (o.out !== undefined) await checkWritableFile('--out', o.out);
     // First, before anything can fail: the previous push's plan comment must not look current.
-    if (inGithubActions()) await publishPlanStarted();
+    if (inGithubActions()) await (await publishing()).publishPlanStarted();
     const desired = await loadOrReport(o.dir!);
     const policy = await loadPolicyOrReport(o.policy);
     const base = o['base-dir'] !== undefined ? await loadBaseOrReport(o['base-dir']) : undefined;
@@ -101,7 +104,7 @@ export const command: Command = {
       const text = nothingToPlanText();
       if (format === 'json') writeGuarded(process.stdout, JSON.stringify({ formatVersion: 1, skipped: 'unchanged-from-base', message: text }, null, 2) + '\n');
       else writeUntrusted(process.stdout, `${text}\n`);
-      if (inGithubActions()) await publishNothingToPlan(`### guestops plan\n\n${text}\n`);
+      if (inGithubActions()) await (await publishing()).publishNothingToPlan(`### guestops plan\n\n${text}\n`);
       return 0;
     }
 
@@ -126,7 +129,7 @@ export const command: Command = {
       if (format === 'text') writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       else if (format === 'markdown') writeGuarded(process.stdout, markdown);
       else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
-      if (inGithubActions()) await publishPlan({ plan, markdown, planJson: renderJson(plan, jsonOptions), ...(planJsonPath ? { planJsonPath } : {}) });
+      if (inGithubActions()) await (await publishing()).publishPlan({ plan, markdown, planJson: renderJson(plan, jsonOptions), ...(planJsonPath ? { planJsonPath } : {}) });
 
       // Whatever apply would refuse fails the plan too, so a required plan check stops the merge
       // that apply would refuse after it: blocked guests, the policy's caps, and --max-resets.

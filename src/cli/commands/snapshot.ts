@@ -87,7 +87,7 @@ async function declaredIfAny(dir: string): Promise<DesiredState | null> {
   try {
     const r = await loadDesiredState(dir, { cwd: process.cwd() });
     if (!r.ok) {
-      reportProblems(r.problems);
+      await reportProblems(r.problems);
       throw new GuestopsError('snapshot-tree-invalid', `${dir} has problems (above): fix them, or pass --dir to another folder`);
     }
     return r.state;

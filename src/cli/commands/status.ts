@@ -15,8 +15,8 @@ import { parseDays } from '../../status/durations.js';
 import { renderStatusText } from '../../render/status-text.js';
 import { renderStatusMarkdown } from '../../render/status-markdown.js';
 import { GuestopsError } from '../../errors.js';
-import { inGithubActions } from '../../github/publish.js';
-import { DEFAULT_WARN_PENDING_DAYS, publishStatus } from '../../github/publish-status.js';
+import { inGithubActions } from '../../github/actions-env.js';
+import { DEFAULT_WARN_PENDING_DAYS } from '../../github/status-defaults.js';
 import { writeGuarded, writeUntrusted } from '../untrusted-output.js';
 import { jsonText } from '../../render/untrusted.js';
 
@@ -88,7 +88,7 @@ export const command: Command = {
       if (format === 'json') writeGuarded(process.stdout, jsonText(JSON.stringify(report, null, 2) + '\n'));
       else if (format === 'markdown') writeGuarded(process.stdout, renderStatusMarkdown(report));
       else writeUntrusted(process.stdout, renderStatusText(report));
-      if (inGithubActions()) await publishStatus(report, renderStatusMarkdown(report), warnPendingDays);
+      if (inGithubActions()) await (await import('../../github/publish-status.js')).publishStatus(report, renderStatusMarkdown(report), warnPendingDays);
       return 0;
     } finally {
       await conn.close();

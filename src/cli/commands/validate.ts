@@ -44,12 +44,12 @@ export const command: Command = {
     const policy = await loadPolicy(policyFile);
     if (!result.ok || !policy.ok) {
       const problems = [...(result.ok ? result.warnings : result.problems), ...(policy.ok ? [] : policy.problems)];
-      reportProblems(problems);
+      await reportProblems(problems);
       const errors = problems.filter((p) => p.severity === 'error').length;
       process.stderr.write(`${plural(errors, 'error')}: not valid\n`);
       return 1;
     }
-    reportProblems(result.warnings);
+    await reportProblems(result.warnings);
     const { files, guests } = result.state;
     const warned = result.warnings.length > 0 ? ` (${plural(result.warnings.length, 'warning')})` : '';
     const policyRead = policy.policy.file !== null ? `; policy ${escapeText(policy.policy.file)}: valid` : '';
