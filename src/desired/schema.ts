@@ -4,16 +4,14 @@
  * a stable code and a message a reviewer can act on. The schema is the single source of the field
  * rules; this file only decides how to *say* what the schema refused.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { ProblemCode } from './codes.js';
 import type { TextPosition } from './source-text.js';
 import type { YEntry, YMapping, YNode } from './yaml-tree.js';
 import { quoteValue } from './problem-format.js';
 import { lifecycleIssue } from './lifecycle-rules.js';
 import { packagePath } from '../package-root.js';
+import { GUESTS_VALIDATOR, loadValidator, schemaDocument as readSchema } from '../schema-validators.js';
 
 /** The schema file, seen from the compiled `dist/src/desired/schema.js`. */
 export const GUESTS_SCHEMA_PATH = packagePath('schemas', 'guests.schema.json');
@@ -23,17 +21,13 @@ let schemaDocument: Record<string, unknown> | undefined;
 
 /** The parsed schema document (read once). */
 export function guestsSchema(): Record<string, unknown> {
-  schemaDocument ??= JSON.parse(readFileSync(GUESTS_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+  schemaDocument ??= readSchema(GUESTS_VALIDATOR);
   return schemaDocument;
 }
 
 function validator(): ValidateFunction {
-  if (!compiled) {
-    // allErrors: every problem at once; verbose: errors carry their schema (titles, key lists).
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    addFormatsModule.default(ajv, ['email', 'uri']);
-    compiled = ajv.compile(guestsSchema());
-  }
+  // Precompiled at build time (schema-validators.ts); its errors carry their schema (titles, key lists).
+  compiled ??= loadValidator(GUESTS_VALIDATOR);
   return compiled;
 }
 

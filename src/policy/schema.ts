@@ -1,8 +1,7 @@
-/** schemas/policy.schema.json compiled once, the same ajv settings as the guest-file schema. */
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+/** schemas/policy.schema.json's validator (precompiled at build time: schema-validators.ts). */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { packagePath } from '../package-root.js';
+import { POLICY_VALIDATOR, loadValidator, schemaDocument as readSchema } from '../schema-validators.js';
 
 export const POLICY_SCHEMA_PATH = packagePath('schemas', 'policy.schema.json');
 
@@ -10,12 +9,12 @@ let compiled: ValidateFunction | undefined;
 let schemaDocument: Record<string, unknown> | undefined;
 
 export function policySchema(): Record<string, unknown> {
-  schemaDocument ??= JSON.parse(readFileSync(POLICY_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+  schemaDocument ??= readSchema(POLICY_VALIDATOR);
   return schemaDocument;
 }
 
 /** Compiled lazily: a run without a policy file never pays for it. */
 export function policyValidator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(policySchema());
+  compiled ??= loadValidator(POLICY_VALIDATOR);
   return compiled;
 }
