@@ -43,8 +43,12 @@ export function schemaAjv(spec: SchemaValidatorSpec, extra: Record<string, unkno
   return ajv;
 }
 
+export function schemaPath(spec: SchemaValidatorSpec): string {
+  return packagePath('schemas', spec.schemaFile);
+}
+
 export function schemaDocument(spec: SchemaValidatorSpec): Record<string, unknown> {
-  return JSON.parse(readFileSync(packagePath('schemas', spec.schemaFile), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(schemaPath(spec), 'utf8')) as Record<string, unknown>;
 }
 
 /** The precompiled validator of `spec`, or the schema compiled now when the build did not write it. */

@@ -13,6 +13,7 @@ import { compareProblems, fileStart, problem } from './problems.js';
 import { canonicalJson } from './canonical-json.js';
 import { deepFreeze } from './deep-freeze.js';
 import { MAX_FILE_BYTES } from './limits.js';
+import { mapLimited } from '../map-limited.js';
 
 export interface LoadOptions {
   /** Locations are relative to this directory. Default: process.cwd(). */
@@ -58,19 +59,6 @@ async function checkFile(f: FoundFile): Promise<GuestFile> {
     return { file: f.display, guests: [], identities: [], problems: [p] };
   }
   return parseGuestFile(read.bytes, f.display);
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**

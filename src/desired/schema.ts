@@ -10,11 +10,10 @@ import type { TextPosition } from './source-text.js';
 import type { YEntry, YMapping, YNode } from './yaml-tree.js';
 import { quoteValue } from './problem-format.js';
 import { lifecycleIssue } from './lifecycle-rules.js';
-import { packagePath } from '../package-root.js';
-import { GUESTS_VALIDATOR, loadValidator, schemaDocument as readSchema } from '../schema-validators.js';
+import { GUESTS_VALIDATOR, loadValidator, schemaDocument as readSchema, schemaPath } from '../schema-validators.js';
 
 /** The schema file, seen from the compiled `dist/src/desired/schema.js`. */
-export const GUESTS_SCHEMA_PATH = packagePath('schemas', 'guests.schema.json');
+export const GUESTS_SCHEMA_PATH = schemaPath(GUESTS_VALIDATOR);
 
 let compiled: ValidateFunction | undefined;
 let schemaDocument: Record<string, unknown> | undefined;

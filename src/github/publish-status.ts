@@ -10,8 +10,6 @@ import { annotationText } from '../render/untrusted.js';
 import { MAX_ANNOTATIONS, capAnnotations, repositoryPath, type PlanAnnotation } from './annotations.js';
 import { appendJobSummary } from './job-summary.js';
 
-export { DEFAULT_WARN_PENDING_DAYS } from './status-defaults.js';
-
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Pure: one warning per guest pending for at least `days`, on its `generation` line (or its entry). */

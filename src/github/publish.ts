@@ -1,7 +1,8 @@
 /**
  * Publishes plan and apply results to GitHub Actions: job summary, step outputs, annotations on
  * the YAML lines, and the sticky pull-request comment. Called by the plan/apply commands only when
- * `inGithubActions()`; never throws for lack of a comment permission (fork pull requests).
+ * `inGithubActions()` (actions-env.ts), and imported only then: @actions/core under it is slow to
+ * load; never throws for lack of a comment permission (fork pull requests).
  *
  * CONTRACT (signatures fixed; bodies owned by the GitHub integration work).
  */
@@ -16,8 +17,6 @@ import { appendJobSummary } from './job-summary.js';
 import { GithubRest, GithubRestError } from './rest.js';
 import { markPlanCommentOutdated, planCommentBody, upsertPlanComment } from './sticky-comment.js';
 import { annotationText } from '../render/untrusted.js';
-
-export { inGithubActions } from './actions-env.js';
 
 export interface PublishPlanInput {
   readonly plan: Plan;

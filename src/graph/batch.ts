@@ -10,6 +10,7 @@ import type { Graph } from './client.js';
 import { parseRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY, RETRYABLE_IDEMPOTENT, type RetryPolicy } from './retry-policy.js';
 import { GuestopsError } from '../errors.js';
 import { graphErrorFields } from './graph-error.js';
+import { mapLimited } from '../map-limited.js';
 
 export const MAX_BATCH = 20;
 const INNER_RETRYABLE: ReadonlySet<number> = RETRYABLE_IDEMPOTENT;
@@ -35,29 +36,6 @@ interface InnerResponse {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Runs `fn` over `items`, at most `limit` at once. The first rejection is rethrown once every
- * started call has settled, so no request is still in flight when the caller sees the error.
- */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const lane = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const item = items[next++]!;
-      try {
-        await fn(item);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) throw rejected.reason;
-}
 
 function header(h: Record<string, string> | undefined, name: string): string | undefined {
   if (!h) return undefined;
@@ -118,7 +96,7 @@ export async function batchGet(
     };
     const chunks: number[][] = [];
     for (let start = 0; start < pending.length; start += MAX_BATCH) chunks.push(pending.slice(start, start + MAX_BATCH));
-    await forEachLimited(chunks, BATCH_CONCURRENCY, sendChunk);
+    await mapLimited(chunks, BATCH_CONCURRENCY, sendChunk);
     // Chunks finish in any order; inner requests are retried in input order.
     retry.sort((a, b) => a - b);
     if (retry.length > 0) {

@@ -202,13 +202,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   }
   // Extension attributes of declared users without a marker where guestops looks (read below):
   // those the list already gave are read beside the lookups, not after them.
-  const extensionReads = isAttributeProperty(marker) ? undefined : new Map<string, Promise<Map<string, Record<string, unknown>>>>();
-  if (extensionReads) {
-    const ids = [...found.values()].filter((u) => marker.read(u) === null).map((u) => String(u['id']));
-    const early = readExtensionAttributes(graph, ids);
-    early.catch(() => undefined); // awaited below; a rejection is reported there
-    for (const id of ids) extensionReads.set(id.toLowerCase(), early);
-  }
+  const earlyExtensionRead = isAttributeProperty(marker) ? undefined : startExtensionRead(graph, [...found.values()].filter((u) => marker.read(u) === null));
   if (gets.length > 0) {
     const results = await batchGet(graph, gets);
     results.forEach((res, i) => {
@@ -247,7 +241,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // Declared users without a marker where guestops looks, but with one where it does not. With
   // a directory extension in use, the attributes of just those users are read now.
   const unmarked = [...found.values()].filter((u) => marker.read(u) === null);
-  const attributeBags = extensionReads ? await extensionAttributesOf(graph, unmarked.map((u) => String(u['id'])), extensionReads) : undefined;
+  const attributeBags = earlyExtensionRead ? await extensionAttributesOf(graph, unmarked, earlyExtensionRead) : undefined;
   const elsewhereProperties = attributeBags ? attributeMarkerProperties() : others;
   const elsewhere = unmarked.flatMap((u) => {
     const bag = attributeBags?.get(String(u['id']).toLowerCase());
@@ -267,15 +261,23 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   };
 }
 
-/** The attribute bags of `ids`: from the reads already started, the rest read now. */
-async function extensionAttributesOf(
-  graph: Graph,
-  ids: readonly string[],
-  started: ReadonlyMap<string, Promise<Map<string, Record<string, unknown>>>>,
-): Promise<Map<string, Record<string, unknown>>> {
-  const rest = ids.filter((id) => !started.has(id.toLowerCase()));
-  const reads = await Promise.all([...new Set(started.values()), readExtensionAttributes(graph, rest)]);
-  const bags = new Map<string, Record<string, unknown>>();
-  for (const read of reads) for (const [id, bag] of read) bags.set(id, bag);
-  return bags;
+interface ExtensionRead {
+  /** Lower-cased ids being read. */
+  readonly ids: ReadonlySet<string>;
+  readonly bags: Promise<Map<string, Record<string, unknown>>>;
+}
+
+/** Starts reading the attribute bags of `users`; a rejection is reported where it is awaited. */
+function startExtensionRead(graph: Graph, users: readonly Record<string, unknown>[]): ExtensionRead {
+  const ids = users.map((u) => String(u['id']));
+  const bags = readExtensionAttributes(graph, ids);
+  bags.catch(() => undefined);
+  return { ids: new Set(ids.map((id) => id.toLowerCase())), bags };
+}
+
+/** The attribute bags of `users`: those of the read already started, the rest read now. */
+async function extensionAttributesOf(graph: Graph, users: readonly Record<string, unknown>[], early: ExtensionRead): Promise<Map<string, Record<string, unknown>>> {
+  const rest = users.map((u) => String(u['id'])).filter((id) => !early.ids.has(id.toLowerCase()));
+  const [first, more] = await Promise.all([early.bags, readExtensionAttributes(graph, rest)]);
+  return new Map([...first, ...more]);
 }

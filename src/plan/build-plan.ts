@@ -11,7 +11,7 @@ import { indexUsers, matchGuest, withAddressHolders, type MatchResult } from './
 import { DEFAULT_LEASE_SECONDS, interpretMarker, type LeaseOptions } from './marker-state.js';
 import { diffProfile } from './profile-diff.js';
 import { decideReset } from './reset-decision.js';
-import { emailHash } from './marker.js';
+import { emailHash, parseMarker } from './marker.js';
 import { sameEmail } from './email-compare.js';
 import { observedDigest } from './observed-digest.js';
 import { summarize } from './summary.js';
@@ -190,7 +190,9 @@ function decide(
       },
     };
   }
-  const marker = interpretMarker(user, lease);
+  // Parsed once: the marker's state here, its disable day in the lifecycle below.
+  const parsedMarker = parseMarker(user.marker);
+  const marker = interpretMarker(user, lease, parsedMarker);
   if (marker.kind === 'blocked') return { user, actions: [], blocked: marker.blocked };
 
   const actions: Action[] = [];
@@ -249,7 +251,7 @@ function decide(
     }
   }
 
-  const lifecycle = planLifecycle(guest, user, rules.life);
+  const lifecycle = planLifecycle(guest, user, rules.life, parsedMarker);
   if (lifecycle.blocked) return { user, actions: [], blocked: lifecycle.blocked };
   if (lifecycle.disabling) actions.splice(0, actions.length, ...whileDisabled(actions, guest, user));
   actions.push(...lifecycle.actions);

@@ -11,7 +11,7 @@ import type { ObservedUser } from './observed.js';
 import type { Blocked, LifecycleAction } from './types.js';
 import { decideAccount, wantsDisabled } from './account-state.js';
 import { diffSponsors, resolveSponsors } from './sponsor-diff.js';
-import { parseMarker } from './marker.js';
+import { parseMarker, type ParsedMarker } from './marker.js';
 
 export interface LifecycleOptions {
   readonly now: Date;
@@ -27,10 +27,10 @@ export interface LifecycleOutcome {
   readonly disabling: boolean;
 }
 
-export function planLifecycle(guest: DesiredGuest, user: ObservedUser, o: LifecycleOptions): LifecycleOutcome {
+/** `parsed`: the user's marker, when the caller already parsed it. */
+export function planLifecycle(guest: DesiredGuest, user: ObservedUser, o: LifecycleOptions, parsed: ParsedMarker = parseMarker(user.marker)): LifecycleOutcome {
   const sponsors = resolveSponsors(guest, o.sponsorRefs);
   if (sponsors.kind === 'blocked') return { actions: [], blocked: sponsors.blocked, disabling: false };
-  const parsed = parseMarker(user.marker);
   const disabledOn = parsed.kind === 'ok' ? parsed.marker.disabledOn : undefined;
   const actions: LifecycleAction[] = [];
   const account = decideAccount(guest, user, { now: o.now, defaultGraceDays: o.defaultGraceDays, disabledOn });

@@ -116,31 +116,9 @@ function parsePending(p: unknown): PendingIntent | string {
   };
 }
 
-/**
- * The last marker parsed and its result. The planner reads one guest's marker twice in a row (its
- * state, then its lifecycle); at 100,000 guests the second JSON parse and validation was 150 ms.
- * One entry only, so memory stays flat; the result is frozen, as it is shared.
- */
-let lastParsed: { readonly raw: string; readonly parsed: ParsedMarker } | undefined;
-
 /** Every field is validated here, once: a malformed marker blocks its guest with a reason. */
 export function parseMarker(raw: string | null | undefined): ParsedMarker {
   if (raw === null || raw === undefined || raw === '') return { kind: 'absent' };
-  if (lastParsed?.raw === raw) return lastParsed.parsed;
-  const parsed = deepFrozen(parseMarkerText(raw));
-  lastParsed = { raw, parsed };
-  return parsed;
-}
-
-function deepFrozen(p: ParsedMarker): ParsedMarker {
-  if (p.kind === 'ok') {
-    if (p.marker.pending) Object.freeze(p.marker.pending);
-    Object.freeze(p.marker);
-  }
-  return Object.freeze(p);
-}
-
-function parseMarkerText(raw: string): ParsedMarker {
   let data: unknown;
   try {
     data = JSON.parse(raw);

@@ -1,9 +1,8 @@
 /** schemas/policy.schema.json's validator (precompiled at build time: schema-validators.ts). */
 import type { ValidateFunction } from 'ajv/dist/2020.js';
-import { packagePath } from '../package-root.js';
-import { POLICY_VALIDATOR, loadValidator, schemaDocument as readSchema } from '../schema-validators.js';
+import { POLICY_VALIDATOR, loadValidator, schemaDocument as readSchema, schemaPath } from '../schema-validators.js';
 
-export const POLICY_SCHEMA_PATH = packagePath('schemas', 'policy.schema.json');
+export const POLICY_SCHEMA_PATH = schemaPath(POLICY_VALIDATOR);
 
 let compiled: ValidateFunction | undefined;
 let schemaDocument: Record<string, unknown> | undefined;

@@ -6,15 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { withEmulator, demoSeed } from '../helpers/emulator.js';
-import { runCli } from '../helpers/cli.js';
+import { planWithoutTimestamp, usingScenario } from '../helpers/scenario.js';
 import { createGraph } from '../../src/graph/client.js';
 import { BATCH_CONCURRENCY, batchGet } from '../../src/graph/batch.js';
-import { generateScenario, realisticMix } from '../../bench/tenant-generator.js';
-import { writeGuestTree } from '../../bench/guest-tree.js';
+import { realisticMix } from '../../bench/tenant-generator.js';
 
 const auth = { getAccessToken: async () => 'demo-plan' };
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 };
@@ -87,11 +83,7 @@ test('throttled inner requests are retried and land in their own places', async 
 test('plan reads extension attributes of unmarked guests beside the address lookups, with the same plan', async () => {
   // 600 guests: 12 email changes (lookups of their new addresses), 18 adoptions (unmarked where
   // the directory extension looks, so their extensionAttributeN are read).
-  const scenario = generateScenario({ guests: 600, mix: realisticMix(600), seed: 515 });
-  const root = writeGuestTree(mkdtempSync(join(tmpdir(), 'guestops-batch-')), scenario.files);
-  const emu = await withEmulator({ throttle: false, seed: scenario.seed });
-  try {
-    const plan = () => runCli(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken } });
+  await usingScenario({ guests: 600, mix: realisticMix(600), seed: 515 }, async ({ emu, plan }) => {
     const quick = await plan();
     assert.equal(quick.code, 1, quick.stderr); // the scenario's blocked guests
     // Every $batch held 400 ms before it is handled: reads that wait for the lookups' answers
@@ -100,12 +92,7 @@ test('plan reads extension attributes of unmarked guests beside the address look
     await emu.resetLog();
     const held = await plan();
     assert.equal(held.code, 1, held.stderr);
-    const strip = (out: string) => {
-      const p = JSON.parse(out) as Record<string, unknown>;
-      delete p['createdAt'];
-      return p;
-    };
-    assert.deepEqual(strip(held.stdout), strip(quick.stdout));
+    assert.deepEqual(planWithoutTimestamp(held.stdout), planWithoutTimestamp(quick.stdout));
 
     const log = await emu.requests();
     const inner = log.filter((e) => e.batch !== undefined);
@@ -115,8 +102,5 @@ test('plan reads extension attributes of unmarked guests beside the address look
     assert.ok(lookups.length > 0 && extension.length > 0, `lookup batches ${lookups.length}, extension batches ${extension.length}`);
     const firstHandled = Math.min(...inner.filter((e) => lookups.includes(e.batch!.parentSeq)).map((e) => e.seq));
     assert.ok(Math.min(...extension) < firstHandled, 'an extension-attribute batch arrived before any lookup was handled');
-  } finally {
-    await emu.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

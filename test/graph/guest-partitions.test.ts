@@ -9,16 +9,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { withEmulator, type Seed } from '../helpers/emulator.js';
-import { runCli } from '../helpers/cli.js';
+import { planWithoutTimestamp, usingScenario } from '../helpers/scenario.js';
 import { createGraph } from '../../src/graph/client.js';
 import { listGuests } from '../../src/graph/guest-listing.js';
 import { UPN_FIRST_CHARACTERS, listGuestsPartitioned } from '../../src/graph/guest-partitions.js';
-import { generateScenario, realisticMix } from '../../bench/tenant-generator.js';
-import { writeGuestTree } from '../../bench/guest-tree.js';
+import { realisticMix } from '../../bench/tenant-generator.js';
 
 const auth = { getAccessToken: async () => 'demo-plan' };
 const SELECT = ['id', 'userPrincipalName', 'mail'];
@@ -106,18 +102,13 @@ test('a UPN starting with a character no partition anticipates is caught by the 
 });
 
 test('guestops plan gives the same plan with partitioned and sequential listing', async () => {
-  const scenario = generateScenario({ guests: 400, mix: realisticMix(400), seed: 99 });
-  const root = writeGuestTree(mkdtempSync(join(tmpdir(), 'guestops-partitions-')), scenario.files);
-  const emu = await withEmulator({ throttle: false, seed: scenario.seed });
-  try {
+  await usingScenario({ guests: 400, mix: realisticMix(400), seed: 99 }, async ({ emu, plan: runPlan }) => {
     const plans: Record<string, unknown>[] = [];
     for (const mode of ['sequential', 'partitioned']) {
       await emu.resetLog();
-      const r = await runCli(['plan', '--graph-url', emu.url, '--format', 'json'], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken, GUESTOPS_GUEST_LISTING: mode } });
+      const r = await runPlan({ GUESTOPS_GUEST_LISTING: mode });
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
-      const plan = JSON.parse(r.stdout) as Record<string, unknown>;
-      delete plan['createdAt'];
-      plans.push(plan);
+      plans.push(planWithoutTimestamp(r.stdout));
       const log = await emu.requests();
       const partitions = log.filter((e) => e.path === '/v1.0/users' && /startswith/i.test(decodeURIComponent(e.query))).length;
       assert.equal(partitions, mode === 'partitioned' ? UPN_FIRST_CHARACTERS.length : 0);
@@ -125,11 +116,8 @@ test('guestops plan gives the same plan with partitioned and sequential listing'
     }
     assert.deepEqual(plans[1], plans[0]);
     assert.ok(((plans[0]!['summary'] as Record<string, number>)['resets'] ?? 0) > 0);
-    const bad = await runCli(['plan', '--graph-url', emu.url], { cwd: root, env: { GUESTOPS_TOKEN: scenario.planToken, GUESTOPS_GUEST_LISTING: 'fast' } });
+    const bad = await runPlan({ GUESTOPS_GUEST_LISTING: 'fast' }, []);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /GUESTOPS_GUEST_LISTING='fast' is not sequential, partitioned or auto/);
-  } finally {
-    await emu.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
