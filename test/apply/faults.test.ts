@@ -153,7 +153,21 @@ test('a second apply with another run id meets the first one\'s apply lock (and,
     // The first apply's resets hang for a while, so the second starts while its intents are held
     // (long enough for a second process to start on a loaded 2-core machine).
     await emu.addFault({ method: 'POST', path: '/v1.0/invitations', latencyMs: 12_000, times: 2 });
-    const cwd = demoWorkdir();
+    // Only the two guests whose resets hang: every other write of the first run (another guest's
+    // adoption, say) would land while the second runs and could not be told apart from its writes.
+    const cwd = workdir({
+      'guests/held.yaml': [
+        'guests:',
+        `  - id: ${JOHN}`,
+        '    email: john.doe@northwind.example',
+        '    acknowledgeDomainChange: fabrikam.example -> northwind.example',
+        '    otherMails: [john.doe@northwind.example]',
+        `  - id: ${ALICE}`,
+        '    email: alice.wong@tailspin.example',
+        '    generation: 1',
+        '',
+      ].join('\n'),
+    });
     const first = guestops(emu, ['apply'], { cwd, env: { GUESTOPS_RUN_ID: 'run-A' } });
     const deadline = Date.now() + 15_000;
     for (;;) {
