@@ -4,13 +4,12 @@
  * and returns either every problem at once or the deeply frozen desired state.
  */
 import { open } from 'node:fs/promises';
-import { createHash } from 'node:crypto';
-import type { DesiredGuest, DesiredState, LoadResult, Problem } from './types.js';
+import type { DesiredState, LoadResult, Problem } from './types.js';
 import { walkGuestDir, type FoundFile } from './walk.js';
 import { parseGuestFile, type GuestFile } from './guest-file.js';
 import { checkAcrossGuests } from './rules.js';
 import { compareProblems, fileStart, problem } from './problems.js';
-import { canonicalJson } from './canonical-json.js';
+import { desiredDigest } from './desired-digest.js';
 import { deepFreeze } from './deep-freeze.js';
 import { MAX_FILE_BYTES } from './limits.js';
 import { mapLimited } from '../map-limited.js';
@@ -59,22 +58,6 @@ async function checkFile(f: FoundFile): Promise<GuestFile> {
     return { file: f.display, guests: [], identities: [], problems: [p] };
   }
   return parseGuestFile(read.bytes, f.display);
-}
-
-/**
- * sha256 over the canonical JSON of the guests without their source locations — the JSON array
- * fed to the hash guest by guest (the same bytes as one string, without building it).
- */
-export function desiredDigest(guests: readonly DesiredGuest[]): string {
-  const hash = createHash('sha256');
-  const memo = new WeakMap<object, string>();
-  hash.update('[');
-  guests.forEach(({ source: _source, fields: _fields, ...rest }, i) => {
-    // The invitation settings object is shared by a file's guests: memoised by identity.
-    hash.update((i > 0 ? ',' : '') + canonicalJson(rest, memo));
-  });
-  hash.update(']');
-  return hash.digest('hex');
 }
 
 export async function loadDesiredState(dir: string, options: LoadOptions = {}): Promise<LoadResult> {

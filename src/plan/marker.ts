@@ -16,7 +16,7 @@
  * not fit; guestops only ever needs equality, and a hash also keeps addresses out of a field many
  * admins can read.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 export const MARKER_VERSION = 1;
 /** Graph's limit for a String directory extension value. */
@@ -65,8 +65,15 @@ export type ParsedMarker =
   | { readonly kind: 'ok'; readonly marker: Marker }
   | { readonly kind: 'unreadable'; readonly reason: string };
 
+/**
+ * One-shot `crypto.hash` (Node 20.12+) where it exists: a plan hashes every declared guest's email,
+ * and a Hash object per address was a tenth of a second at 100,000 guests. Same digest either way.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function emailHash(email: string): string {
-  return createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 16);
+  return sha256Hex(email.trim().toLowerCase()).slice(0, 16);
 }
 
 /** The declaring file of an invited guest, as the marker's `f` (path separators made `/`). */

@@ -5,7 +5,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture, repoRoot } from '../helpers/paths.js';
+import { createHash } from 'node:crypto';
 import { loadDesiredState } from '../../src/desired/load.js';
+import { canonicalJson } from '../../src/desired/canonical-json.js';
 import { formatProblem } from '../../src/desired/problem-format.js';
 import type { DesiredState } from '../../src/desired/types.js';
 
@@ -116,6 +118,45 @@ test('the digest depends on meaning only: not on key order, comments, quoting or
     writeFileSync(join(base, 'b', 'nested', 'empty-list.yaml'), 'guests:\n  - email: someone@else.example\n');
     const c = await loadOk('b', base);
     assert.notEqual(c.digest, a.digest);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('the digest is sha256 over the canonical JSON of every guest field but the locations', async () => {
+  // Every key a guest can carry, so a field the digest's key list missed would change the result.
+  const base = mkdtempSync(join(tmpdir(), 'guestops-digest-fields-'));
+  try {
+    writeFileSync(
+      join(base, 'all.yaml'),
+      [
+        'defaults:',
+        '  acknowledgeDomainChange: fabrikam.example -> northwind.example',
+        '  gracePeriod: 14d',
+        '  sponsors: [ada@contoso.example]',
+        '  invitation: {sendMessage: true, messageLanguage: de-DE, ccRecipients: [desk@contoso.example]}',
+        'guests:',
+        '  - id: 6F1C2D4E-0B8A-4C3E-9D1F-2A7B5C9E8D10',
+        '    upn: john.doe_fabrikam.example#EXT#@contoso.onmicrosoft.com',
+        '    email: john.doe@northwind.example',
+        '    otherMails: [jd@northwind.example]',
+        '    generation: 3',
+        '    acknowledgeDomainChange: fabrikam.example -> northwind.example',
+        '    sponsors: [1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f80]',
+        '    expires: 2027-01-31',
+        '    enabled: true',
+        '    invitation: {customizedMessageBody: Welcome back., redirectUrl: "https://apps.contoso.example/"}',
+        '  - email: new.guest@litware.example',
+        '',
+      ].join('\n'),
+    );
+    const state = await loadOk('.', base);
+    const first = state.guests[0]!;
+    for (const key of ['id', 'upn', 'otherMails', 'domainChangeAcks', 'sponsors', 'expires', 'enabled', 'gracePeriodDays']) {
+      assert.notEqual((first as unknown as Record<string, unknown>)[key], undefined, `the test tree sets ${key}`);
+    }
+    const generic = `[${state.guests.map(({ source: _s, fields: _f, ...meaning }) => canonicalJson(meaning)).join(',')}]`;
+    assert.equal(state.digest, createHash('sha256').update(generic).digest('hex'));
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
