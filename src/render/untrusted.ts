@@ -71,10 +71,14 @@ export function escapeToAscii(text: string): string {
  * guestops' own colour sequences alone.
  */
 export function guardLines(text: string): string {
+  // The whole text in three passes, not line by line: the JSON plan of the bench's 100,000 guests
+  // is 230,000 lines, and splitting and re-joining them took about 0.2 s. The same rules:
+  // CR is escaped first, `##[` cannot span a line, and `::` counts only after a line's leading
+  // white space.
   return text
-    .split('\n')
-    .map((line) => neutraliseCommands(line.replace(/\r/g, '\\u000d')))
-    .join('\n');
+    .replace(/\r/g, '\\u000d')
+    .replace(/##\[/g, '#\\u0023[')
+    .replace(/(?<=^|\n)([^\S\n]*):(?=:)/g, '$1\\u003a');
 }
 
 /**

@@ -34,3 +34,21 @@ test('stopCommandsBlock fences text with a fresh random token in Actions only', 
   assert.notEqual(/stop-commands::(\w+)/.exec(stopCommandsBlock('line\n', true))![1], m[1]);
   assert.equal(stopCommandsBlock('line\n', false), 'line\n');
 });
+
+test('guardLines judges each line on its own: the same as guarding line by line, on generated texts', () => {
+  // The rule as it reads: split at LF, escape CR, neutralise `##[` and a leading `::`, join.
+  const byLine = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.replace(/\r/g, '\\u000d').replace(/##\[/g, '#\\u0023[').replace(/^(\s*):(?=:)/, '$1\\u003a'))
+      .join('\n');
+  // Line breaks of every kind, white space that is not one, and the characters of both commands.
+  const alphabet = ['\n', '\r', '\r\n', ' ', '\t', '\v', '\u00a0', '\u2028', '\u2029', '\ufeff', ':', '::', '#', '##', '[', 'a'];
+  let seed = 20261203;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let k = 0; k < 20_000; k++) {
+    let text = '';
+    for (let n = Math.floor(next() * 12); n > 0; n--) text += alphabet[Math.floor(next() * alphabet.length)];
+    assert.equal(guardLines(text), byLine(text), JSON.stringify(text));
+  }
+});
