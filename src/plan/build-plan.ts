@@ -266,13 +266,13 @@ function decide(
 /** Observed user id → declared guests resolving to it, so one user is never managed twice. */
 function claimedUsers(guests: readonly DesiredGuest[], matches: readonly MatchResult[]): Map<string, DesiredGuest[]> {
   const claims = new Map<string, DesiredGuest[]>();
-  for (const [i, g] of guests.entries()) {
+  for (let i = 0; i < guests.length; i++) {
     const m = matches[i]!;
     if (m.kind !== 'matched') continue;
     const id = m.user.id.toLowerCase();
     const list = claims.get(id);
-    if (list === undefined) claims.set(id, [g]);
-    else list.push(g);
+    if (list === undefined) claims.set(id, [guests[i]!]);
+    else list.push(guests[i]!);
   }
   return claims;
 }
