@@ -19,15 +19,17 @@ export const BUILT_IN_INVITATION: InvitationSettings = Object.freeze({
 type Plain = ScalarValue | Plain[] | { [key: string]: Plain };
 
 /**
- * The plain value of a node, for ajv. Objects get a null prototype and keys are defined, never
- * assigned, so no key of a guest file can reach Object.prototype (the YAML reader already
- * refuses `__proto__`, `constructor` and `prototype`; this is the second lock).
+ * The plain value of a node, for ajv. Objects get a null prototype, so no key of a guest file can
+ * reach Object.prototype (the YAML reader already refuses `__proto__`, `constructor` and
+ * `prototype`; this is the second lock): with no prototype there is no `__proto__` setter or any
+ * other inherited accessor for an assignment to meet, and assigning makes the same own, enumerable,
+ * writable data property that defining would (defineProperty per key was 0.1 s at 100,000 guests).
  */
 export function toPlain(node: YNode): Plain {
   if (node.kind === 'scalar') return node.value;
   if (node.kind === 'sequence') return node.items.map(toPlain);
   const out = Object.create(null) as { [key: string]: Plain };
-  for (const e of node.entries) Object.defineProperty(out, e.key, { value: toPlain(e.value), enumerable: true, writable: true, configurable: true });
+  for (const e of node.entries) out[e.key] = toPlain(e.value);
   return out;
 }
 

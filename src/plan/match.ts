@@ -27,14 +27,15 @@ export interface UserIndex {
 export function indexUsers(users: readonly ObservedUser[]): UserIndex {
   const byId = new Map<string, ObservedUser>();
   const byUpn = new Map<string, ObservedUser>();
-  const byEmail = new Map<string, ObservedUser[]>();
-  for (const u of users) {
-    const id = u.id.toLowerCase();
-    if (!byId.has(id)) byId.set(id, u);
-    const upn = u.userPrincipalName.toLowerCase();
-    if (!byUpn.has(upn)) byUpn.set(upn, u);
-    addAddresses(byEmail, u, id, false);
+  // Last to first, so the first user with a key is the one left in the map: one map operation per
+  // key instead of a lookup and then a write (these two maps are only ever read by key).
+  for (let i = users.length - 1; i >= 0; i--) {
+    const u = users[i]!;
+    byId.set(u.id.toLowerCase(), u);
+    byUpn.set(u.userPrincipalName.toLowerCase(), u);
   }
+  const byEmail = new Map<string, ObservedUser[]>();
+  for (const u of users) addAddresses(byEmail, u, u.id.toLowerCase(), false);
   return { byId, byUpn, byEmail };
 }
 
