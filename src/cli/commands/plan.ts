@@ -125,7 +125,7 @@ export const command: Command = {
         await writeFile(o.out, renderJson(plan, jsonOptions));
         planJsonPath = o.out;
       }
-      // Each view is rendered only where it is shown: at 100,000 guests a view is a tenth of a second.
+      // Each view is rendered only where it is shown: the JSON of the bench's 100,000-guest plan alone takes about 0.1 s.
       if (format === 'text') writeUntrusted(process.stdout, renderText(plan, { color: useColor() }));
       else if (format === 'markdown') writeGuarded(process.stdout, renderMarkdown(plan));
       else writeGuarded(process.stdout, jsonText(renderJson(plan, jsonOptions)));
