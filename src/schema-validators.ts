@@ -43,7 +43,7 @@ export function schemaAjv(spec: SchemaValidatorSpec, extra: Record<string, unkno
   return ajv;
 }
 
-export function schemaPath(spec: SchemaValidatorSpec): string {
+function schemaPath(spec: SchemaValidatorSpec): string {
   return packagePath('schemas', spec.schemaFile);
 }
 
@@ -51,9 +51,18 @@ export function schemaDocument(spec: SchemaValidatorSpec): Record<string, unknow
   return JSON.parse(readFileSync(schemaPath(spec), 'utf8')) as Record<string, unknown>;
 }
 
-/** The precompiled validator of `spec`, or the schema compiled now when the build did not write it. */
+const loaded = new Map<SchemaValidatorSpec, ValidateFunction>();
+
+/**
+ * The precompiled validator of `spec`, or the schema compiled now when the build did not write it;
+ * loaded on first use and kept, so a run that never reads a policy file never loads its validator.
+ */
 export function loadValidator(spec: SchemaValidatorSpec): ValidateFunction {
-  const path = fileURLToPath(new URL(spec.validatorFile, import.meta.url));
-  if (!existsSync(path)) return schemaAjv(spec).compile(schemaDocument(spec));
-  return require(path) as ValidateFunction;
+  let validate = loaded.get(spec);
+  if (validate === undefined) {
+    const path = fileURLToPath(new URL(spec.validatorFile, import.meta.url));
+    validate = existsSync(path) ? (require(path) as ValidateFunction) : schemaAjv(spec).compile(schemaDocument(spec));
+    loaded.set(spec, validate);
+  }
+  return validate;
 }

@@ -10,25 +10,7 @@ import type { TextPosition } from './source-text.js';
 import type { YEntry, YMapping, YNode } from './yaml-tree.js';
 import { quoteValue } from './problem-format.js';
 import { lifecycleIssue } from './lifecycle-rules.js';
-import { GUESTS_VALIDATOR, loadValidator, schemaDocument as readSchema, schemaPath } from '../schema-validators.js';
-
-/** The schema file, seen from the compiled `dist/src/desired/schema.js`. */
-export const GUESTS_SCHEMA_PATH = schemaPath(GUESTS_VALIDATOR);
-
-let compiled: ValidateFunction | undefined;
-let schemaDocument: Record<string, unknown> | undefined;
-
-/** The parsed schema document (read once). */
-export function guestsSchema(): Record<string, unknown> {
-  schemaDocument ??= readSchema(GUESTS_VALIDATOR);
-  return schemaDocument;
-}
-
-function validator(): ValidateFunction {
-  // Precompiled at build time (schema-validators.ts); its errors carry their schema (titles, key lists).
-  compiled ??= loadValidator(GUESTS_VALIDATOR);
-  return compiled;
-}
+import { GUESTS_VALIDATOR, loadValidator } from '../schema-validators.js';
 
 export interface SchemaIssue {
   readonly code: ProblemCode;
@@ -38,7 +20,8 @@ export interface SchemaIssue {
 
 /** Validates the plain value of a document and places every schema error on its YAML node. */
 export function checkSchema(value: unknown, root: YNode): SchemaIssue[] {
-  return checkSchemaWith(validator(), value, root);
+  // Precompiled at build time (schema-validators.ts); its errors carry their schema (titles, key lists).
+  return checkSchemaWith(loadValidator(GUESTS_VALIDATOR), value, root);
 }
 
 /** The same mapping of errors onto nodes, for another schema (the policy file's). */

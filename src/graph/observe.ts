@@ -162,21 +162,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     changing.add(key);
     asked.add(key);
   });
-  const byMail = new Map<string, Record<string, unknown>[]>();
-  if (asked.size > 0) {
-    for (const u of guests.users) {
-      const other = Array.isArray(u['otherMails']) ? (u['otherMails'] as unknown[]) : [];
-      for (let k = -1; k < other.length; k++) {
-        const a = k < 0 ? u['mail'] : other[k];
-        if (typeof a !== 'string') continue;
-        const key = a.trim().toLowerCase();
-        if (!asked.has(key)) continue;
-        const list = byMail.get(key);
-        if (list === undefined) byMail.set(key, [u]);
-        else if (!list.includes(u)) list.push(u);
-      }
-    }
-  }
+  const byMail = carriersOf(guests.users, asked);
 
   const found = new Map<string, Record<string, unknown>>();
   const keep = (u: Record<string, unknown>) => {
@@ -291,6 +277,24 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     markerProperty: marker,
     ...(sponsorRefs ? { sponsorRefs } : {}),
   };
+}
+
+/** The listed users carrying each of the `asked` addresses (normalised) in `mail` or `otherMails`, in list order. */
+function carriersOf(users: readonly Record<string, unknown>[], asked: ReadonlySet<string>): Map<string, Record<string, unknown>[]> {
+  const byMail = new Map<string, Record<string, unknown>[]>();
+  if (asked.size === 0) return byMail;
+  for (const u of users) {
+    const addresses = [u['mail'], ...(Array.isArray(u['otherMails']) ? (u['otherMails'] as unknown[]) : [])];
+    for (const a of addresses) {
+      if (typeof a !== 'string') continue;
+      const key = a.trim().toLowerCase();
+      if (!asked.has(key)) continue;
+      const list = byMail.get(key);
+      if (list === undefined) byMail.set(key, [u]);
+      else if (!list.includes(u)) list.push(u);
+    }
+  }
+  return byMail;
 }
 
 interface ExtensionRead {

@@ -11,7 +11,7 @@ import type { ObservedUser } from './observed.js';
 import type { Blocked, LifecycleAction } from './types.js';
 import { decideAccount, wantsDisabled } from './account-state.js';
 import { diffSponsors, resolveSponsors } from './sponsor-diff.js';
-import { parseMarker, type ParsedMarker } from './marker.js';
+import type { ParsedMarker } from './marker.js';
 
 export interface LifecycleOptions {
   readonly now: Date;
@@ -27,8 +27,8 @@ export interface LifecycleOutcome {
   readonly disabling: boolean;
 }
 
-/** `parsed`: the user's marker, when the caller already parsed it. */
-export function planLifecycle(guest: DesiredGuest, user: ObservedUser, o: LifecycleOptions, parsed: ParsedMarker = parseMarker(user.marker)): LifecycleOutcome {
+/** `parsed`: the user's marker, parsed once by the planner for this and interpretMarker. */
+export function planLifecycle(guest: DesiredGuest, user: ObservedUser, o: LifecycleOptions, parsed: ParsedMarker): LifecycleOutcome {
   const sponsors = resolveSponsors(guest, o.sponsorRefs);
   if (sponsors.kind === 'blocked') return { actions: [], blocked: sponsors.blocked, disabling: false };
   const disabledOn = parsed.kind === 'ok' ? parsed.marker.disabledOn : undefined;

@@ -12,7 +12,7 @@
  */
 import type { ObservedUser } from './observed.js';
 import type { Blocked } from './types.js';
-import { parseMarker, type ParsedMarker, type PendingIntent } from './marker.js';
+import type { ParsedMarker, PendingIntent } from './marker.js';
 
 export const DEFAULT_LEASE_SECONDS = 900;
 
@@ -59,8 +59,8 @@ export function resetProven(p: PendingIntent, user: Pick<ObservedUser, 'external
   return !(p.beforeState === 'PendingAcceptance' && user.externalUserState === 'Accepted');
 }
 
-/** `parsed`: the user's marker, when the caller already parsed it (the planner reads it twice). */
-export function interpretMarker(user: ObservedUser, options: LeaseOptions, parsed: ParsedMarker = parseMarker(user.marker)): MarkerState {
+/** `parsed`: the user's marker, parsed once by the planner for this and planLifecycle. */
+export function interpretMarker(user: ObservedUser, options: LeaseOptions, parsed: ParsedMarker): MarkerState {
   if (parsed.kind === 'absent') return { kind: 'absent' };
   if (parsed.kind === 'unreadable') {
     return { kind: 'blocked', blocked: { code: 'marker-unreadable', reason: `state marker unreadable: ${parsed.reason}` } };

@@ -10,7 +10,7 @@ import { checkSchemaWith } from '../desired/schema.js';
 import { toPlain } from '../desired/resolve.js';
 import { compareProblems, fileStart, problem } from '../desired/problems.js';
 import { deepFreeze } from '../desired/deep-freeze.js';
-import { policyValidator } from './schema.js';
+import { POLICY_VALIDATOR, loadValidator } from '../schema-validators.js';
 import { DEFAULT_MAX_DISABLES, DEFAULT_MAX_EMAIL_CHANGES, type DomainRule, type Policy } from './types.js';
 
 export type PolicyResult = { readonly ok: true; readonly policy: Policy } | { readonly ok: false; readonly problems: readonly Problem[] };
@@ -34,7 +34,7 @@ export function parsePolicy(bytes: Uint8Array, file: string): PolicyResult {
     problems.push(problem('file-not-mapping', 'a policy file is a mapping starting with "formatVersion: 1"', root ? at(root.position) : fileStart(file)));
     return { ok: false, problems };
   }
-  for (const issue of checkSchemaWith(policyValidator(), toPlain(root), root)) problems.push(problem(issue.code, issue.message, at(issue.position)));
+  for (const issue of checkSchemaWith(loadValidator(POLICY_VALIDATOR), toPlain(root), root)) problems.push(problem(issue.code, issue.message, at(issue.position)));
   if (problems.length > 0) return { ok: false, problems: problems.sort(compareProblems) };
 
   const rules = get(root, 'emailDomains');

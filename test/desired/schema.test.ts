@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { guestsSchema, suggestKey, forbiddenInInvitationEmail } from '../../src/desired/schema.js';
+import { suggestKey, forbiddenInInvitationEmail } from '../../src/desired/schema.js';
+import { GUESTS_VALIDATOR, schemaDocument } from '../../src/schema-validators.js';
+
+const guestsSchema = (): Record<string, unknown> => schemaDocument(GUESTS_VALIDATOR);
 
 type SchemaNode = Record<string, unknown>;
 
