@@ -9,11 +9,16 @@
  * so only those are read: `GET /users?$filter=id in (…15 ids…)&$select=id,onPremisesExtensionAttributes`
  * (`in` takes at most 15 values, and `id` supports it without advanced query parameters: user
  * resource, "Properties" table), 20 of them per `$batch` — one request per 300 unmarked guests.
+ * Declared users the list did not hold are read one by one anyway; those lookups select the
+ * attributes themselves (observe.ts), so no read waits for them.
  */
 import { batchGet } from './batch.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
 import type { Graph } from './client.js';
 import { odataString, withQuery } from './odata.js';
+
+/** The user property holding `extensionAttribute1..15`, returned only when selected. */
+export const ATTRIBUTE_BAG = 'onPremisesExtensionAttributes';
 
 /** Values per `in (…)`: Graph allows 15. */
 const IN_VALUES = 15;
@@ -23,7 +28,7 @@ export async function readExtensionAttributes(graph: Graph, ids: readonly string
   const urls: string[] = [];
   for (let i = 0; i < ids.length; i += IN_VALUES) {
     const chunk = ids.slice(i, i + IN_VALUES).map(odataString);
-    urls.push(withQuery('/users', { $filter: `id in (${chunk.join(',')})`, $select: 'id,onPremisesExtensionAttributes' }));
+    urls.push(withQuery('/users', { $filter: `id in (${chunk.join(',')})`, $select: `id,${ATTRIBUTE_BAG}` }));
   }
   const out = new Map<string, Record<string, unknown>>();
   if (urls.length === 0) return out;
@@ -35,7 +40,7 @@ export async function readExtensionAttributes(graph: Graph, ids: readonly string
     }
     const value = ((res.body as { value?: unknown } | null)?.value ?? []) as Record<string, unknown>[];
     for (const u of value) {
-      const bag = u['onPremisesExtensionAttributes'];
+      const bag = u[ATTRIBUTE_BAG];
       if (typeof u['id'] === 'string' && typeof bag === 'object' && bag !== null) out.set(u['id'].toLowerCase(), bag as Record<string, unknown>);
     }
   });

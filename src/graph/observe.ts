@@ -20,7 +20,7 @@ import { batchGet, type BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
 import { attributeMarkerProperties, isAttributeProperty, otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
-import { readExtensionAttributes } from './attribute-markers.js';
+import { ATTRIBUTE_BAG, readExtensionAttributes } from './attribute-markers.js';
 import { odataString, userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
@@ -124,6 +124,11 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   }
   const others = await otherMarkerProperties(graph, marker);
   const select = [...new Set([...USER_FIELDS, marker.select, ...others.map((o) => o.select)])].join(',');
+  // With a directory extension in use, a declared user read on its own (not in the list) brings
+  // its fifteen extension attributes along: the marker-elsewhere check below needs them only for
+  // unmarked users, and a second read of them would wait for this one's answer.
+  const readsAttributes = !isAttributeProperty(marker);
+  const lookupSelect = readsAttributes ? `${select},${ATTRIBUTE_BAG}` : select;
 
   // Started beside the list in parallel mode; a rejection is observed where it is awaited.
   const earlyHolders = parallel && caller.kind === 'app' ? listRoleHolders(graph) : undefined;
@@ -186,13 +191,13 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     }
     const urls =
       g.id || g.upn
-        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: select, ...expand })]
+        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: lookupSelect, ...expand })]
         : // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
           // inviting it then would create a second account for the same person. Both forms work
           // without advanced query parameters (user resource: mail eq, otherMails/any eq).
           [
-            withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: select }),
-            withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: select }),
+            withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: lookupSelect }),
+            withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: lookupSelect }),
           ];
     for (const url of urls) {
       if (seen.has(url)) continue;
@@ -220,7 +225,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   }
   // Extension attributes of declared users without a marker where guestops looks (read below):
   // those the list already gave are read beside the lookups, not after them.
-  const earlyExtensionRead = isAttributeProperty(marker) ? undefined : startExtensionRead(graph, [...found.values()].filter((u) => marker.read(u) === null));
+  const earlyExtensionRead = readsAttributes ? startExtensionRead(graph, [...found.values()].filter((u) => marker.read(u) === null)) : undefined;
   if (gets.length > 0) {
     const results = await batchGet(graph, gets);
     results.forEach((res, i) => {
@@ -263,7 +268,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const elsewhereProperties = attributeBags ? attributeMarkerProperties() : others;
   const elsewhere = unmarked.flatMap((u) => {
     const bag = attributeBags?.get(String(u['id']).toLowerCase());
-    const withBag = bag ? { ...u, onPremisesExtensionAttributes: bag } : u;
+    const withBag = bag ? { ...u, [ATTRIBUTE_BAG]: bag } : u;
     return elsewhereProperties.flatMap((o) => {
       const raw = o.read(withBag);
       return raw === null ? [] : [{ id: String(u['id']), property: o.name, raw }];
@@ -311,9 +316,20 @@ function startExtensionRead(graph: Graph, users: readonly Record<string, unknown
   return { ids: new Set(ids.map((id) => id.toLowerCase())), bags };
 }
 
-/** The attribute bags of `users`: those of the read already started, the rest read now. */
+/**
+ * The attribute bags of `users`: those of the read already started, those a lookup brought along,
+ * and any other read now (a lookup whose answer lacked the bag it was asked for).
+ */
 async function extensionAttributesOf(graph: Graph, users: readonly Record<string, unknown>[], early: ExtensionRead): Promise<Map<string, Record<string, unknown>>> {
-  const rest = users.map((u) => String(u['id'])).filter((id) => !early.ids.has(id.toLowerCase()));
+  const brought = new Map<string, Record<string, unknown>>();
+  const rest: string[] = [];
+  for (const u of users) {
+    const id = String(u['id']);
+    if (early.ids.has(id.toLowerCase())) continue;
+    const bag = u[ATTRIBUTE_BAG];
+    if (typeof bag === 'object' && bag !== null) brought.set(id.toLowerCase(), bag as Record<string, unknown>);
+    else rest.push(id);
+  }
   const [first, more] = await Promise.all([early.bags, readExtensionAttributes(graph, rest)]);
-  return new Map([...first, ...more]);
+  return new Map([...first, ...brought, ...more]);
 }

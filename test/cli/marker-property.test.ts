@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withEmulator } from '../helpers/emulator.js';
-import { ALICE, MARKER, demoWorkdir, guestops, isWrite, resetsDone } from '../apply/support.js';
+import { ALICE, ERIN, MARKER, demoWorkdir, guestops, isWrite, resetsDone } from '../apply/support.js';
 
 test('--marker-property extensionAttribute1 while the guests carry markers in the directory extension: plan and apply stop, nothing written', async () => {
   const emu = await withEmulator();
@@ -98,7 +98,33 @@ test('with the directory extension in use, only declared guests it shows unmarke
     assert.ok(queries.some((q) => /userType eq 'Guest'/.test(q) && !/onPremisesExtensionAttributes/.test(q)), queries.join('\n'));
     const attributeReads = queries.filter((q) => /onPremisesExtensionAttributes/.test(q));
     assert.ok(attributeReads.length > 0, queries.join('\n'));
-    for (const q of attributeReads) assert.match(q, /^GET \/v1\.0\/users\?.*\$filter=id in \('/, q);
+    // Either a read by id of the unmarked, or the lookup of a declared user the list did not hold.
+    for (const q of attributeReads) assert.match(q, /^GET \/v1\.0\/users(\?.*\$filter=id in \('|\/[0-9a-f-]{36}\?|\?\$filter=(mail eq|otherMails\/any))/, q);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('a declared user outside the guest list brings its extension attributes with its own lookup: a marker there still stops the plan, with no second read', async () => {
+  // Erin is a member: the guest list never holds her, so she is looked up by id. Her marker sits
+  // in extensionAttribute3 (a guest managed that way, since made a member).
+  const emu = await withEmulator({
+    seedPatch: (s) => {
+      const marker = Object.entries(s.users.find((u) => u.id === ALICE)!).find(([k]) => k.startsWith('extension_'))![1];
+      return { ...s, users: s.users.map((u) => (u.id === ERIN ? { ...u, onPremisesExtensionAttributes: { extensionAttribute3: marker } } : u)) } as unknown as typeof s;
+    },
+  });
+  try {
+    const cwd = demoWorkdir();
+    writeFileSync(join(cwd, 'guests/erin.yaml'), `guests:\n  - id: ${ERIN}\n    email: erin@contoso.example\n`);
+    const r = await guestops(emu, ['plan', '--marker-property', MARKER], { cwd });
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`error marker-property-mismatch: 1 declared guest\\(s\\) carry .*\\(1 in extensionAttribute3; e\\.g\\. user ${ERIN}\\)`), r.stderr);
+    const queries = (await emu.requests()).map((e) => `${e.method} ${e.path}?${decodeURIComponent(e.query.replace(/\+/g, ' '))}`);
+    const lookup = queries.filter((q) => q.startsWith(`GET /v1.0/users/${ERIN}?`));
+    assert.equal(lookup.length, 1, queries.join('\n'));
+    assert.match(lookup[0]!, /\$select=[^&]*onPremisesExtensionAttributes/);
+    assert.deepEqual(queries.filter((q) => /id in \(/.test(q) && q.toLowerCase().includes(ERIN)), [], 'her attributes were not read again');
   } finally {
     await emu.close();
   }
