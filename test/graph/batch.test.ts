@@ -15,10 +15,10 @@ import { realisticMix } from '../../bench/tenant-generator.js';
 const auth = { getAccessToken: async () => 'demo-plan' };
 const FAST_RETRY = { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 };
 
-/** 200 reads (10 batches of 20, more than are sent at once): demo users in turn, every seventh an id no user has. */
+/** Two batches of 20 more than are sent at once: demo users in turn, every seventh an id no user has. */
 function reads(): { url: string; id: string; exists: boolean }[] {
   const userIds = (demoSeed().users as unknown as { id: string }[]).map((u) => u.id);
-  return Array.from({ length: 200 }, (_, i) => {
+  return Array.from({ length: (BATCH_CONCURRENCY + 2) * 20 }, (_, i) => {
     const exists = i % 7 !== 3;
     const id = exists ? userIds[i % userIds.length]! : `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     return { url: `/users/${id}?$select=id`, id, exists };
