@@ -3,9 +3,11 @@
  * sequential `@odata.nextLink` listing returns — every guest once — on generated tenants whose
  * UPNs start with every character Graph allows, in both cases, with partitions of several pages;
  * and when a UPN starts with a character no partition anticipates, the `$count` check catches it
- * and the sequential list is used. Driven over HTTP through the real Graph client; judged from
- * the results and the emulator's request log. Then `guestops plan` as a child process gives the
- * same plan with either listing.
+ * and the sequential list is used. At the default concurrency every partition's first page is in
+ * flight at once, and throttled (429) or dropped pages are retried without losing or doubling a
+ * guest. Driven over HTTP through the real Graph client; judged from the results and the
+ * emulator's request log. Then `guestops plan` as a child process gives the same plan with
+ * either listing.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +77,58 @@ test('partitions return exactly the sequential list: every allowed first charact
     assert.equal(parallel.requests, log.length);
     // No advanced query on the partitions themselves: only $count carries the eventual header's need.
     assert.ok(log.filter((e) => e.path === '/v1.0/users').every((e) => !/\$count|\$search|\$orderby/.test(e.query)));
+  } finally {
+    await emu.close();
+  }
+});
+
+test('at the default concurrency every partition has its first page in flight before any answer comes back', async () => {
+  // 'j' has two pages. Every list request is held 300 ms before it is handled, so a continuation
+  // (which needs its first page's answer) can only arrive after every first page that was sent
+  // without waiting for a free slot. With fewer slots than partitions, j's continuation would go
+  // before the first pages of the partitions still waiting (continuations go first).
+  const extra = guestsStartingWith(UPN_FIRST_CHARACTERS, (c) => (c === 'j' ? 1_100 : 1));
+  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
+  try {
+    const graph = createGraph({ graphUrl: emu.url, auth });
+    const sequential = await listGuests(graph, { select: SELECT });
+    await emu.resetLog();
+    await emu.addFault({ method: 'GET', path: '/v1.0/users', latencyMs: 300, times: 1_000 });
+    const parallel = await listGuestsPartitioned(graph, { select: SELECT });
+    assert.equal(parallel.method, 'partitioned', parallel.fallback);
+    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+
+    const pages = (await emu.requests()).filter((e) => e.path === '/v1.0/users').sort((a, b) => a.seq - b.seq);
+    const continuations = pages.filter((e) => /skiptoken/i.test(e.query));
+    const firsts = pages.filter((e) => !/skiptoken/i.test(e.query));
+    assert.equal(firsts.length, UPN_FIRST_CHARACTERS.length);
+    assert.ok(continuations.length >= 1, 'j was read in two pages');
+    const lastFirst = Math.max(...firsts.map((e) => e.seq));
+    for (const c of continuations) assert.ok(c.seq > lastFirst, `a continuation (seq ${c.seq}) arrived before the last first page (seq ${lastFirst})`);
+  } finally {
+    await emu.close();
+  }
+});
+
+test('throttled and dropped partition pages are retried: every guest exactly once, the same list as sequential paging', async () => {
+  const extra = guestsStartingWith(UPN_FIRST_CHARACTERS, (c) => (c === 'k' ? 1_100 : 4));
+  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
+  try {
+    const graph = createGraph({ graphUrl: emu.url, auth, retry: { maxRetries: 4, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 } });
+    const sequential = await listGuests(graph, { select: SELECT });
+    await emu.resetLog();
+    // Three pages answered 429, then two connections dropped, while all partitions are in flight.
+    await emu.addFault({ method: 'GET', path: '/v1.0/users', status: 429, retryAfter: 0, times: 3 });
+    await emu.addFault({ method: 'GET', path: '/v1.0/users', drop: true, afterRequests: 3, times: 2 });
+    const parallel = await listGuestsPartitioned(graph, { select: SELECT });
+    assert.equal(parallel.method, 'partitioned', parallel.fallback);
+    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+    assert.equal(new Set(ids(parallel.users)).size, parallel.users.length, 'every guest exactly once');
+    const { faults } = await emu.state();
+    assert.deepEqual(faults.map((f) => f.fired), [3, 2], 'the faults fired and were retried through');
+    const pages = (await emu.requests()).filter((e) => e.path === '/v1.0/users');
+    assert.equal(pages.filter((e) => e.status === 429).length, 3);
+    assert.equal(pages.filter((e) => e.status === 0).length, 2);
   } finally {
     await emu.close();
   }
