@@ -13,7 +13,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withEmulator, type Seed } from '../helpers/emulator.js';
 import { planWithoutTimestamp, usingScenario } from '../helpers/scenario.js';
-import { createGraph } from '../../src/graph/client.js';
+import { createGraph, type Graph } from '../../src/graph/client.js';
+import type { RetryPolicy } from '../../src/graph/retry-policy.js';
 import { listGuests } from '../../src/graph/guest-listing.js';
 import { UPN_FIRST_CHARACTERS, listGuestsPartitioned } from '../../src/graph/guest-partitions.js';
 import { realisticMix } from '../../bench/tenant-generator.js';
@@ -49,20 +50,38 @@ function withUsers(extra: Record<string, unknown>[]): (seed: Seed) => Seed {
 
 const ids = (users: readonly Record<string, unknown>[]) => users.map((u) => String(u['id'])).sort();
 
+type Emulator = Awaited<ReturnType<typeof withEmulator>>;
+
+/**
+ * The demo tenant plus `extra`, read once by the sequential pager; then `body` runs with the
+ * request log reset, so what it reads in the log is its own listing alone.
+ */
+async function afterSequentialListing(
+  extra: Record<string, unknown>[],
+  body: (t: { emu: Emulator; graph: Graph; sequential: Record<string, unknown>[] }) => Promise<void>,
+  retry?: RetryPolicy,
+): Promise<void> {
+  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
+  try {
+    const graph = createGraph({ graphUrl: emu.url, auth, ...(retry ? { retry } : {}) });
+    const sequential = (await listGuests(graph, { select: SELECT })).users;
+    await emu.resetLog();
+    await body({ emu, graph, sequential });
+  } finally {
+    await emu.close();
+  }
+}
+
 test('partitions return exactly the sequential list: every allowed first character, both cases, multi-page partitions', async () => {
   // Both cases of every letter (Graph's startswith is case-insensitive), every digit and symbol;
   // 'j' and 'M' get more than one page of 999.
   const firsts = [...UPN_FIRST_CHARACTERS, ...UPN_FIRST_CHARACTERS.filter((c) => /[a-z]/.test(c)).map((c) => c.toUpperCase())];
   const extra = guestsStartingWith(firsts, (c) => (c === 'j' ? 1_400 : c === 'M' ? 1_050 : 3));
-  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
-  try {
-    const graph = createGraph({ graphUrl: emu.url, auth });
-    const sequential = await listGuests(graph, { select: SELECT });
-    await emu.resetLog();
+  await afterSequentialListing(extra, async ({ emu, graph, sequential }) => {
     const parallel = await listGuestsPartitioned(graph, { select: SELECT, concurrency: 5 });
     assert.equal(parallel.method, 'partitioned', parallel.fallback);
-    assert.ok(sequential.users.length >= extra.length);
-    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+    assert.ok(sequential.length >= extra.length);
+    assert.deepEqual(ids(parallel.users), ids(sequential));
     assert.equal(new Set(ids(parallel.users)).size, parallel.users.length, 'every guest exactly once');
 
     const log = await emu.requests();
@@ -77,9 +96,7 @@ test('partitions return exactly the sequential list: every allowed first charact
     assert.equal(parallel.requests, log.length);
     // No advanced query on the partitions themselves: only $count carries the eventual header's need.
     assert.ok(log.filter((e) => e.path === '/v1.0/users').every((e) => !/\$count|\$search|\$orderby/.test(e.query)));
-  } finally {
-    await emu.close();
-  }
+  });
 });
 
 test('at the default concurrency every partition has its first page in flight before any answer comes back', async () => {
@@ -88,15 +105,11 @@ test('at the default concurrency every partition has its first page in flight be
   // without waiting for a free slot. With fewer slots than partitions, j's continuation would go
   // before the first pages of the partitions still waiting (continuations go first).
   const extra = guestsStartingWith(UPN_FIRST_CHARACTERS, (c) => (c === 'j' ? 1_100 : 1));
-  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
-  try {
-    const graph = createGraph({ graphUrl: emu.url, auth });
-    const sequential = await listGuests(graph, { select: SELECT });
-    await emu.resetLog();
+  await afterSequentialListing(extra, async ({ emu, graph, sequential }) => {
     await emu.addFault({ method: 'GET', path: '/v1.0/users', latencyMs: 300, times: 1_000 });
     const parallel = await listGuestsPartitioned(graph, { select: SELECT });
     assert.equal(parallel.method, 'partitioned', parallel.fallback);
-    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+    assert.deepEqual(ids(parallel.users), ids(sequential));
 
     const pages = (await emu.requests()).filter((e) => e.path === '/v1.0/users').sort((a, b) => a.seq - b.seq);
     const continuations = pages.filter((e) => /skiptoken/i.test(e.query));
@@ -105,54 +118,40 @@ test('at the default concurrency every partition has its first page in flight be
     assert.ok(continuations.length >= 1, 'j was read in two pages');
     const lastFirst = Math.max(...firsts.map((e) => e.seq));
     for (const c of continuations) assert.ok(c.seq > lastFirst, `a continuation (seq ${c.seq}) arrived before the last first page (seq ${lastFirst})`);
-  } finally {
-    await emu.close();
-  }
+  });
 });
 
 test('throttled and dropped partition pages are retried: every guest exactly once, the same list as sequential paging', async () => {
   const extra = guestsStartingWith(UPN_FIRST_CHARACTERS, (c) => (c === 'k' ? 1_100 : 4));
-  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
-  try {
-    const graph = createGraph({ graphUrl: emu.url, auth, retry: { maxRetries: 4, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 } });
-    const sequential = await listGuests(graph, { select: SELECT });
-    await emu.resetLog();
+  await afterSequentialListing(extra, async ({ emu, graph, sequential }) => {
     // Three pages answered 429, then two connections dropped, while all partitions are in flight.
     await emu.addFault({ method: 'GET', path: '/v1.0/users', status: 429, retryAfter: 0, times: 3 });
     await emu.addFault({ method: 'GET', path: '/v1.0/users', drop: true, afterRequests: 3, times: 2 });
     const parallel = await listGuestsPartitioned(graph, { select: SELECT });
     assert.equal(parallel.method, 'partitioned', parallel.fallback);
-    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+    assert.deepEqual(ids(parallel.users), ids(sequential));
     assert.equal(new Set(ids(parallel.users)).size, parallel.users.length, 'every guest exactly once');
     const { faults } = await emu.state();
     assert.deepEqual(faults.map((f) => f.fired), [3, 2], 'the faults fired and were retried through');
     const pages = (await emu.requests()).filter((e) => e.path === '/v1.0/users');
     assert.equal(pages.filter((e) => e.status === 429).length, 3);
     assert.equal(pages.filter((e) => e.status === 0).length, 2);
-  } finally {
-    await emu.close();
-  }
+  }, { maxRetries: 4, baseDelayMs: 1, maxDelayMs: 50, timeoutMs: 10_000 });
 });
 
 test('a UPN starting with a character no partition anticipates is caught by the count check', async () => {
   const unexpected = ['é', '+', '&', '$', '{', '=', '%', 'ß'];
   const extra = guestsStartingWith([...unexpected, 'a', 'Z', '7', '~'], () => 2);
-  const emu = await withEmulator({ throttle: false, seedPatch: withUsers(extra) });
-  try {
-    const graph = createGraph({ graphUrl: emu.url, auth });
-    const sequential = await listGuests(graph, { select: SELECT });
-    await emu.resetLog();
+  await afterSequentialListing(extra, async ({ emu, graph, sequential }) => {
     const parallel = await listGuestsPartitioned(graph, { select: SELECT });
     assert.equal(parallel.method, 'sequential');
     assert.match(parallel.fallback ?? '', /\$count says/);
-    assert.deepEqual(ids(parallel.users), ids(sequential.users));
+    assert.deepEqual(ids(parallel.users), ids(sequential));
     const found = new Set(parallel.users.map((u) => String(u['userPrincipalName'])[0]));
     for (const c of unexpected) assert.ok(found.has(c), `guest starting with ${c} missing`);
     const log = await emu.requests();
     assert.ok(log.some((e) => e.path === '/v1.0/users' && new URLSearchParams(e.query).get('$filter') === "userType eq 'Guest'"), 'the sequential pass ran');
-  } finally {
-    await emu.close();
-  }
+  });
 });
 
 test('guestops plan gives the same plan with partitioned and sequential listing', async () => {
