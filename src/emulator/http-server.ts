@@ -47,6 +47,8 @@ export class EmulatorServer implements ControlTarget {
   latency: LatencyInjector | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** Connections that have carried a Graph request (weak: a closed socket just falls out). */
+  private readonly graphSockets = new WeakSet<Socket>();
   origin = '';
 
   constructor(private readonly options: ServerOptions) {
@@ -113,6 +115,10 @@ export class EmulatorServer implements ControlTarget {
       send(res, r.status, { 'content-type': 'application/json' }, r.body === undefined ? undefined : JSON.stringify(r.body));
       return;
     }
+    // Whether this is the first Graph request on its connection (the latency model's connect cost);
+    // control-plane requests do not count, so a test's own setup calls cannot pre-pay it.
+    const newConnection = !this.graphSockets.has(req.socket);
+    this.graphSockets.add(req.socket);
     const headers: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     const outcome = await this.execute({ method: (req.method ?? 'GET').toUpperCase(), path, rawQuery, headers, bodyText: body }, undefined);
@@ -122,7 +128,7 @@ export class EmulatorServer implements ControlTarget {
     }
     const r = outcome.response;
     // The latency model (latency.ts) delays top-level answers only; a $batch pays for its inner requests.
-    if (this.latency) await sleep(this.latency.delayMs(req.method ?? 'GET', rawUrl, path, r.body));
+    if (this.latency) await sleep(this.latency.delayMs(req.method ?? 'GET', rawUrl, path, r.body, newConnection));
     const h: Record<string, string> = { ...(r.headers ?? {}) };
     let payload: string | undefined;
     if (r.body !== undefined) {

@@ -6,12 +6,17 @@
  * magnitude (a fraction of a second per request, more for a full page) so that the SHAPE of
  * guestops' traffic (how many requests wait on each other) shows in wall time.
  *
- * Per top-level request: delay = (base + perObject · objects) · scale · (1 + jitter · u), u in
- * [−1, 1), for the request's class:
+ * Per top-level request: delay = (base + perObject · objects + connect?) · scale · (1 + jitter · u),
+ * u in [−1, 1), for the request's class:
  *   read   single-object GET (`/users/{id}`, `/me`, `/users/$count`); objects = 1
  *   list   collection GET page; objects = entries in `value`
  *   batch  `POST /$batch`; objects = inner requests (each inner request is otherwise free)
  *   write  any other method (PATCH, POST /invitations, POST actions); objects = 1
+ * `connect` is added to the first Graph request on each new connection: against Graph a client
+ * opens a TCP connection and negotiates TLS before its first request on it, and the emulator
+ * speaks plain HTTP on loopback, where both are nearly free. So a client that opens 44
+ * connections at once pays 44 handshakes (in parallel), one that reuses a kept-alive connection
+ * pays none — the cost the partitioned guest listing adds over the sequential pager.
  * u comes from a hash of (seed, method, URL, how many times this same method+URL was seen), so
  * the delays are deterministic for a given seed and request sequence, however concurrent requests
  * interleave. The delay is applied before the answer is written (after the handler ran), so
@@ -20,7 +25,8 @@
  * Spec (command line `guestops emulator --latency SPEC`, control plane `PUT /_emulator/latency`
  * `{"spec": SPEC}`): comma-separated items, starting from `graph` (the default model below) or
  * `off`; then `read=BASE[+PER]`, `list=…`, `batch=…`, `write=…` (milliseconds, PER per object),
- * `jitter=F` (0..1), `scale=F` (multiplies every delay), `seed=N`.
+ * `connect=MS` (a new connection's first request), `jitter=F` (0..1), `scale=F` (multiplies
+ * every delay), `seed=N`.
  * Example: `graph,scale=2,seed=7` — twice the default model.
  */
 import { createHash } from 'node:crypto';
@@ -38,6 +44,8 @@ export interface LatencyModel {
   readonly list: LatencyCost;
   readonly batch: LatencyCost;
   readonly write: LatencyCost;
+  /** Added to the first request on each new connection (TCP and TLS handshakes), milliseconds. */
+  readonly connectMs: number;
   /** Relative jitter: each delay is multiplied by 1 + jitter·u, u uniform in [−1, 1). */
   readonly jitter: number;
   /** Multiplies every delay (two settings of one model in the bench). */
@@ -49,23 +57,26 @@ export interface LatencyModel {
  * The default model ("graph"). Assumed, not measured: 60 ms for a single read, 120 ms for a write
  * (a directory write is replicated before it is acknowledged), a list page 150 ms plus 0.35 ms
  * per returned user (≈ 500 ms for a full page of 999 with `$select`), a `$batch` 100 ms plus
- * 40 ms per inner request (Graph runs inner requests partly in parallel), ±25 % jitter.
+ * 40 ms per inner request (Graph runs inner requests partly in parallel), 60 ms more for the
+ * first request on a new connection (a TCP handshake and TLS 1.3's one round trip, at an assumed
+ * 30 ms round trip; TLS 1.2 would need one more), ±25 % jitter.
  */
 export const GRAPH_LATENCY: LatencyModel = Object.freeze({
   read: { baseMs: 60, perObjectMs: 0 },
   list: { baseMs: 150, perObjectMs: 0.35 },
   batch: { baseMs: 100, perObjectMs: 40 },
   write: { baseMs: 120, perObjectMs: 0 },
+  connectMs: 60,
   jitter: 0.25,
   scale: 1,
   seed: 1,
 });
 
 const ZERO: LatencyCost = { baseMs: 0, perObjectMs: 0 };
-export const NO_LATENCY: LatencyModel = Object.freeze({ read: ZERO, list: ZERO, batch: ZERO, write: ZERO, jitter: 0, scale: 1, seed: 1 });
+export const NO_LATENCY: LatencyModel = Object.freeze({ read: ZERO, list: ZERO, batch: ZERO, write: ZERO, connectMs: 0, jitter: 0, scale: 1, seed: 1 });
 
 function invalid(spec: string, why: string): GuestopsError {
-  return new GuestopsError('emulator-latency-invalid', `latency '${spec}': ${why} (e.g. graph,scale=2,seed=7 or off,list=200+0.3)`);
+  return new GuestopsError('emulator-latency-invalid', `latency '${spec}': ${why} (e.g. graph,scale=2,seed=7 or off,list=200+0.3,connect=60)`);
 }
 
 const NUM = '(\\d+(?:\\.\\d+)?)';
@@ -87,6 +98,9 @@ export function parseLatencySpec(spec: string): LatencyModel {
       const m = new RegExp(`^${NUM}(?:\\+${NUM})?$`).exec(value);
       if (!m) throw invalid(spec, `${key} needs BASE or BASE+PER in milliseconds`);
       model[key] = { baseMs: Number(m[1]), perObjectMs: m[2] === undefined ? 0 : Number(m[2]) };
+    } else if (key === 'connect') {
+      if (!new RegExp(`^${NUM}$`).test(value)) throw invalid(spec, 'connect must be a number of milliseconds');
+      model.connectMs = Number(value);
     } else if (key === 'jitter') {
       const f = Number(value);
       if (!new RegExp(`^${NUM}$`).test(value) || f > 1) throw invalid(spec, 'jitter must be a number from 0 to 1');
@@ -107,7 +121,7 @@ export function parseLatencySpec(spec: string): LatencyModel {
 /** One line naming every figure of a model, for the bench output and `GET /_emulator/latency`. */
 export function describeLatency(m: LatencyModel): string {
   const c = (x: LatencyCost, unit: string) => `${x.baseMs} ms${x.perObjectMs ? ` + ${x.perObjectMs} ms/${unit}` : ''}`;
-  return `read ${c(m.read, 'object')}, list page ${c(m.list, 'user')}, $batch ${c(m.batch, 'inner request')}, write ${c(m.write, 'object')}, jitter ±${Math.round(m.jitter * 100)} %, scale ${m.scale}, seed ${m.seed}`;
+  return `read ${c(m.read, 'object')}, list page ${c(m.list, 'user')}, $batch ${c(m.batch, 'inner request')}, write ${c(m.write, 'object')}, new connection +${m.connectMs} ms, jitter ±${Math.round(m.jitter * 100)} %, scale ${m.scale}, seed ${m.seed}`;
 }
 
 /** Which cost a request pays, and for how many objects, from its method, path and answer. */
@@ -127,6 +141,8 @@ export interface AppliedDelay {
   readonly url: string;
   readonly kind: LatencyClass;
   readonly objects: number;
+  /** The first request on its connection: it paid the model's connect cost. */
+  readonly newConnection: boolean;
   readonly ms: number;
 }
 
@@ -138,10 +154,10 @@ export class LatencyInjector {
   constructor(readonly model: LatencyModel) {}
 
   /** The delay for this request; advances the per-request-key occurrence counter. */
-  delayMs(method: string, url: string, path: string, body: unknown): number {
+  delayMs(method: string, url: string, path: string, body: unknown, newConnection: boolean): number {
     const { kind, objects } = classify(method, path, body);
     const cost = this.model[kind];
-    const raw = (cost.baseMs + cost.perObjectMs * objects) * this.model.scale;
+    const raw = (cost.baseMs + cost.perObjectMs * objects + (newConnection ? this.model.connectMs : 0)) * this.model.scale;
     let ms = 0;
     if (raw > 0) {
       const key = `${method} ${url}`;
@@ -152,7 +168,7 @@ export class LatencyInjector {
       ms = Math.max(0, Math.round(raw * (1 + this.model.jitter * u)));
     }
     if (this.applied.length >= APPLIED_KEPT) this.applied.shift();
-    this.applied.push({ method, url, kind, objects, ms });
+    this.applied.push({ method, url, kind, objects, newConnection, ms });
     return ms;
   }
 }

@@ -7,6 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { startEmulatorProcess, runCli } from '../helpers/cli.js';
 import { graphFetch, withEmulator } from '../helpers/emulator.js';
 
@@ -15,6 +16,7 @@ interface Applied {
   url: string;
   kind: string;
   objects: number;
+  newConnection: boolean;
   ms: number;
 }
 
@@ -61,7 +63,7 @@ test('guestops emulator --latency applies the model per request class, determini
   try {
     const walls = await mix(emu.url);
     const first = await latencyView(emu.url);
-    assert.match(first.description, /read 20 ms, list page 10 ms \+ 5 ms\/user, \$batch 15 ms \+ 10 ms\/inner request, write 25 ms, jitter ±40 %, scale 1, seed 11/);
+    assert.match(first.description, /read 20 ms, list page 10 ms \+ 5 ms\/user, \$batch 15 ms \+ 10 ms\/inner request, write 25 ms, new connection \+0 ms, jitter ±40 %, scale 1, seed 11/);
     assert.deepEqual(first.applied.map((a) => [a.kind, a.objects]), [['list', 3], ['read', 1], ['batch', 2], ['write', 1]]);
     const bases = [10 + 5 * 3, 20, 15 + 10 * 2, 25];
     first.applied.forEach((a, i) => {
@@ -110,4 +112,52 @@ test('scale multiplies the model; a bad spec is a one-line usage error or a 400'
   assert.equal(r.code, 1);
   assert.match(r.stderr, /jitter must be a number from 0 to 1/);
   assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
+/** GET `path` through `agent` (its connections, kept alive), answered with its status. */
+function getVia(agent: Agent, url: string, path: string, token?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('connect=MS: the first Graph request on each new connection pays the handshake, a kept-alive connection does not', async () => {
+  const emu = await withEmulator({ throttle: false, latency: 'off,read=10,connect=40,jitter=0' });
+  const agents: Agent[] = [];
+  const agent = (maxSockets: number) => {
+    const a = new Agent({ keepAlive: true, maxSockets });
+    agents.push(a);
+    return a;
+  };
+  try {
+    assert.match((await latencyView(emu.url)).description, /read 10 ms, .*new connection \+40 ms/);
+    // One connection, two requests after each other: only the first pays.
+    const one = agent(1);
+    assert.equal(await getVia(one, emu.url, '/v1.0/me', 'demo-admin'), 200);
+    assert.equal(await getVia(one, emu.url, '/v1.0/me', 'demo-admin'), 200);
+    // A control-plane request first does not pre-pay the handshake of the Graph request after it.
+    const control = agent(1);
+    assert.equal(await getVia(control, emu.url, '/_emulator/latency'), 200);
+    assert.equal(await getVia(control, emu.url, '/v1.0/me', 'demo-admin'), 200);
+    // Three at once on an agent of three sockets: three connections, three handshakes (in parallel).
+    const three = agent(3);
+    const t0 = performance.now();
+    assert.deepEqual(await Promise.all([1, 2, 3].map(() => getVia(three, emu.url, '/v1.0/me', 'demo-admin'))), [200, 200, 200]);
+    assert.ok(performance.now() - t0 >= 50 - 1, 'each of them waited for its own handshake');
+    assert.equal(await getVia(three, emu.url, '/v1.0/me', 'demo-admin'), 200);
+
+    const applied = (await latencyView(emu.url)).applied;
+    assert.deepEqual(applied.map((a) => [a.newConnection, a.ms]), [[true, 50], [false, 10], [true, 50], [true, 50], [true, 50], [true, 50], [false, 10]]);
+    const bad = await putSpec(emu.url, 'graph,connect=slow');
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /connect must be a number of milliseconds/);
+  } finally {
+    for (const a of agents) a.destroy();
+    await emu.close();
+  }
 });

@@ -24,7 +24,8 @@ Options:
   --invitations-per-5s N    invitation manager limit per tenant (default 150)
   --latency SPEC  delay answers by a latency MODEL (assumed figures, not measured): 'graph' is the
                   default model; items override it: read=BASE[+PER], list=..., batch=..., write=...
-                  (ms, PER per returned object), jitter=F, scale=F, seed=N; 'off,...' starts from 0.
+                  (ms, PER per returned object), connect=MS (a new connection's first request),
+                  jitter=F, scale=F, seed=N; 'off,...' starts from 0.
                   Example: --latency graph,scale=2,seed=7. Also PUT /_emulator/latency {"spec":...}
   --replication-lag MS      for MS milliseconds after a write, reads show the object as it was and a
                             newly invited user answers 404, as Entra ID replicas do (default: the
