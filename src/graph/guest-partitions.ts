@@ -64,6 +64,11 @@ export const PARTITION_FROM_DECLARED = 4 * USERS_PAGE_SIZE;
 
 export interface PartitionedListing {
   readonly users: Record<string, unknown>[];
+  /**
+   * The same users by lower-cased id, when the partitions were trusted (every guest once): the
+   * map the duplicate check built, for callers that look guests up by id.
+   */
+  readonly byId?: ReadonlyMap<string, Record<string, unknown>>;
   /** 'partitioned', or 'sequential' when the completeness check sent it back to the plain list. */
   readonly method: 'partitioned' | 'sequential';
   readonly requests: number;
@@ -144,7 +149,11 @@ export async function listGuestsPartitioned(
         : count !== byId.size
           ? `the partitions returned ${byId.size} guests, $count says ${count}`
           : undefined;
-  if (why === undefined) return { users: [...byId.values()], method: 'partitioned', requests };
+  if (why === undefined) {
+    const users = [...byId.values()];
+    byId.delete(''); // a user without an id is listed, but no lookup by id may find it
+    return { users, byId, method: 'partitioned', requests };
+  }
   const seq = await listGuests(graph, { select: options.select, ...(options.expand !== undefined ? { expand: options.expand } : {}) });
   return { users: seq.users, method: 'sequential', requests: requests + Math.max(1, Math.ceil(seq.users.length / USERS_PAGE_SIZE)), fallback: why };
 }
