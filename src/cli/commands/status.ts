@@ -74,8 +74,18 @@ export const command: Command = {
     const today = lifecycleNow();
     const conn = await connect(o);
     try {
-      const observed = await observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, withSponsors: true });
-      const signIns = await readSignIns(conn.graph);
+      // The sign-in list is read beside the observation, not after it: neither needs the other,
+      // and against Graph each is a chain of list pages (the sign-in list 120 users a page, so
+      // the longer one). Both are waited for before an error of either is raised, so no request
+      // is still out when the connection closes.
+      const [observation, signInList] = await Promise.allSettled([
+        observeTenant(conn.graph, desired, { markerProperty: conn.markerProperty, withSponsors: true }),
+        readSignIns(conn.graph),
+      ]);
+      if (observation.status === 'rejected') throw observation.reason;
+      if (signInList.status === 'rejected') throw signInList.reason;
+      const observed = observation.value;
+      const signIns = signInList.value;
       if (inactiveOverDays !== undefined && !signIns.available) {
         throw new GuestopsError('sign-in-activity-unavailable', `--inactive-over needs sign-in activity, which this identity cannot read: ${signIns.reason}`);
       }
