@@ -14,9 +14,9 @@
  *   write  any other method (PATCH, POST /invitations, POST actions); objects = 1
  * `connect` is added to the first Graph request on each new connection: against Graph a client
  * opens a TCP connection and negotiates TLS before its first request on it, and the emulator
- * speaks plain HTTP on loopback, where both are nearly free. So a client that opens 44
- * connections at once pays 44 handshakes (in parallel), one that reuses a kept-alive connection
- * pays none — the cost the partitioned guest listing adds over the sequential pager.
+ * speaks plain HTTP on loopback, where both are nearly free. A request on a kept-alive
+ * connection pays none: the partitioned guest listing pays 44 (at once, so about one on its
+ * critical path), the sequential pager one.
  * u comes from a hash of (seed, method, URL, how many times this same method+URL was seen), so
  * the delays are deterministic for a given seed and request sequence, however concurrent requests
  * interleave. The delay is applied before the answer is written (after the handler ran), so

@@ -120,8 +120,9 @@ export const command: Command = {
       const jsonOptions = { createdAt: new Date().toISOString(), graphUrl: conn.graphUrl, markerProperty: observed.markerProperty.name };
       // Each view is rendered at most once and only where it is shown: the JSON of the bench's
       // 100,000-guest plan alone takes about 0.1 s. The text and markdown views are also loaded
-      // only where shown: with the unified-diff library under them they are ~20 ms of every
-      // start, which a JSON plan (CI's saved plan, the bench) never needs.
+      // only where shown: with the unified-diff library under them (and the credential adapter,
+      // credentials.ts) they were ~8 ms of every start, which a JSON plan (CI's saved plan, the
+      // bench) never needs.
       let json: string | undefined;
       let md: string | undefined;
       const planJson = () => (json ??= renderJson(plan, jsonOptions));
