@@ -75,7 +75,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     riskInputs.push({ plan: g, holdsRole, ...(acknowledgedAt !== undefined ? { acknowledgedAt } : {}) });
   });
   const invitationChanges = options.base !== undefined ? diffInvitationSettings(options.base, desired) : undefined;
-  const toDeclare = idsToDeclare(desired.guests, index);
+  const toDeclare = idsToDeclare(desired.guests, matches);
   return {
     formatVersion: 1,
     desiredDigest: desired.digest,

@@ -11,16 +11,19 @@ import { normalizeEmail } from './email-compare.js';
 import type { ObservedUser } from './observed.js';
 import type { Blocked, IdToDeclare } from './types.js';
 import { declarationFileHash, emailHash, parseMarker } from './marker.js';
-import { matchGuest, type UserIndex } from './match.js';
+import type { MatchResult } from './match.js';
 
-/** Email-only guests resolved through the marker guestops wrote when it invited them. */
-export function idsToDeclare(guests: readonly DesiredGuest[], index: UserIndex): IdToDeclare[] {
+/**
+ * Email-only guests resolved through the marker guestops wrote when it invited them. `matches[i]`
+ * is guest i's match (build-plan.ts matches each guest once, for every rule).
+ */
+export function idsToDeclare(guests: readonly DesiredGuest[], matches: readonly MatchResult[]): IdToDeclare[] {
   const out: IdToDeclare[] = [];
-  for (const g of guests) {
-    if (g.id !== undefined || g.upn !== undefined) continue;
-    const m = matchGuest(g, index);
+  guests.forEach((g, i) => {
+    const m = matches[i]!;
+    if (g.id !== undefined || g.upn !== undefined) return;
     if (m.kind === 'matched' && m.via === 'invited-marker') out.push({ email: g.email, file: g.source.file, line: g.source.line, id: m.user.id });
-  }
+  });
   return out;
 }
 
