@@ -26,10 +26,8 @@ export async function resolveCredentials(graphUrl: string, env: NodeJS.ProcessEn
   const token = env['GUESTOPS_TOKEN'];
   const target = credentialTarget(graphUrl, token !== undefined && token !== '');
   if (target.kind === 'static-token') return { source: 'static-token', provider: { getAccessToken: async () => token! } };
-  // Loaded only here: @azure/identity costs ~0.2 s of start-up that a static token never needs
-  // (the Graph client's adapter for it ~10 ms more).
+  // Loaded only here: @azure/identity costs ~0.2 s of start-up that a static token never needs.
   const { DefaultAzureCredential } = await import('@azure/identity');
-  const { TokenCredentialAuthenticationProvider } = await import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js');
   const { githubOidcAvailable, githubOidcCredential } = await import('../github/oidc.js');
   const tenantId = env['AZURE_TENANT_ID'];
   const clientId = env['AZURE_CLIENT_ID'];
@@ -37,9 +35,9 @@ export async function resolveCredentials(graphUrl: string, env: NodeJS.ProcessEn
   const authorityHost = env['AZURE_AUTHORITY_HOST'] || target.authorityHost!;
   if (env['GITHUB_ACTIONS'] === 'true' && tenantId && clientId && githubOidcAvailable(env)) {
     const credential = githubOidcCredential({ tenantId, clientId, authorityHost });
-    return { source: 'github-oidc', provider: wrap(TokenCredentialAuthenticationProvider, credential, target.scope, 'check the federated credential of AZURE_CLIENT_ID for this repository and environment') };
+    return { source: 'github-oidc', provider: await wrap(credential, target.scope, 'check the federated credential of AZURE_CLIENT_ID for this repository and environment') };
   }
-  return { source: 'azure-default', provider: wrap(TokenCredentialAuthenticationProvider, new DefaultAzureCredential({ authorityHost }), target.scope, firstRunHint(env)) };
+  return { source: 'azure-default', provider: await wrap(new DefaultAzureCredential({ authorityHost }), target.scope, firstRunHint(env)) };
 }
 
 /**
@@ -53,10 +51,11 @@ function firstRunHint(env: NodeJS.ProcessEnv): string {
   return "sign in with 'az login' (or set AZURE_TENANT_ID, AZURE_CLIENT_ID and a secret or certificate); to try guestops without a tenant use --emulator";
 }
 
-type TokenCredentialProvider = typeof import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js').TokenCredentialAuthenticationProvider;
-
-function wrap(Provider: TokenCredentialProvider, credential: TokenCredential, scope: string, hint: string): AuthenticationProvider {
-  const inner = new Provider(credential, { scopes: [scope] });
+async function wrap(credential: TokenCredential, scope: string, hint: string): Promise<AuthenticationProvider> {
+  // The Graph client's adapter for @azure/identity credentials, loaded with them (a static token
+  // never needs it).
+  const { TokenCredentialAuthenticationProvider } = await import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js');
+  const inner = new TokenCredentialAuthenticationProvider(credential, { scopes: [scope] });
   return {
     async getAccessToken() {
       try {

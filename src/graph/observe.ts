@@ -140,17 +140,9 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // The partitions filed every guest by id as its page came in (to find one listed twice), while
   // the other pages were still out; that map is used as it is rather than built again after the
   // last page, where every millisecond of CPU adds to the wall against Graph.
-  const listedById = 'byId' in guests ? guests.byId : undefined;
-  const byId = listedById ?? new Map<string, Record<string, unknown>>();
-  const byUpn = new Map<string, Record<string, unknown>>();
+  const byId = ('byId' in guests ? guests.byId : undefined) ?? indexBy(guests.users, 'id');
   const byUpnNeeded = desired.guests.some((g) => g.id === undefined && g.upn !== undefined);
-  if (listedById === undefined || byUpnNeeded) {
-    const ids = listedById === undefined ? (byId as Map<string, Record<string, unknown>>) : undefined;
-    for (const u of guests.users) {
-      if (ids && typeof u['id'] === 'string') ids.set(u['id'].toLowerCase(), u);
-      if (byUpnNeeded && typeof u['userPrincipalName'] === 'string') byUpn.set(u['userPrincipalName'].toLowerCase(), u);
-    }
-  }
+  const byUpn = byUpnNeeded ? indexBy(guests.users, 'userPrincipalName') : new Map<string, Record<string, unknown>>();
   // Each declared guest's own listed user, looked up once for the two passes below.
   const owns = desired.guests.map((g) => (g.id ? byId.get(g.id.toLowerCase()) : g.upn ? byUpn.get(g.upn.toLowerCase()) : undefined));
 
@@ -289,6 +281,16 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     markerProperty: marker,
     ...(sponsorRefs ? { sponsorRefs } : {}),
   };
+}
+
+/** Listed users by the lower-cased value of a string property (the last one listed wins). */
+function indexBy(users: readonly Record<string, unknown>[], property: 'id' | 'userPrincipalName'): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const u of users) {
+    const v = u[property];
+    if (typeof v === 'string') out.set(v.toLowerCase(), u);
+  }
+  return out;
 }
 
 /** The listed users carrying each of the `asked` addresses (normalised) in `mail` or `otherMails`, in list order. */

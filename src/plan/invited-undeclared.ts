@@ -20,8 +20,8 @@ import type { MatchResult } from './match.js';
 export function idsToDeclare(guests: readonly DesiredGuest[], matches: readonly MatchResult[]): IdToDeclare[] {
   const out: IdToDeclare[] = [];
   guests.forEach((g, i) => {
-    const m = matches[i]!;
     if (g.id !== undefined || g.upn !== undefined) return;
+    const m = matches[i]!;
     if (m.kind === 'matched' && m.via === 'invited-marker') out.push({ email: g.email, file: g.source.file, line: g.source.line, id: m.user.id });
   });
   return out;

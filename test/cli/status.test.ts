@@ -176,13 +176,23 @@ test('status in GitHub Actions: the report in the job summary, a warning at the 
   }
 });
 
-test('status reads the sign-in list beside the observation, not after it', async () => {
+type Emulator = Awaited<ReturnType<typeof withEmulator>>;
+
+/** The demo tenant with `fault` in force and guests() in a working directory, then `body`. */
+async function withFault(fault: Parameters<Emulator['addFault']>[0], body: (emu: Emulator, cwd: string) => Promise<void>): Promise<void> {
   const emu = await withEmulator({ throttle: false });
   try {
-    const cwd = workdir({ 'guests/g.yaml': guests() });
-    // Every list page is held 300 ms: the observation's sponsor $batch can only go once its guest
-    // list has answered, so a sign-in page read after the observation would come after it.
-    await emu.addFault({ method: 'GET', path: '/v1.0/users', latencyMs: 300, times: 100 });
+    await emu.addFault(fault);
+    await body(emu, workdir({ 'guests/g.yaml': guests() }));
+  } finally {
+    await emu.close();
+  }
+}
+
+test('status reads the sign-in list beside the observation, not after it', async () => {
+  // Every list page is held 300 ms: the observation's sponsor $batch can only go once its guest
+  // list has answered, so a sign-in page read after the observation would come after it.
+  await withFault({ method: 'GET', path: '/v1.0/users', latencyMs: 300, times: 100 }, async (emu, cwd) => {
     const r = await guestops(emu, ['status', '--format', 'json'], { cwd });
     assert.equal(r.code, 0, r.stderr);
     assert.equal((JSON.parse(r.stdout) as JsonStatus).signInActivity.available, true);
@@ -191,21 +201,14 @@ test('status reads the sign-in list beside the observation, not after it', async
     const sponsorBatch = log.find((e) => e.path === '/v1.0/$batch');
     assert.ok(signInPage && sponsorBatch, log.map((e) => `${e.seq} ${e.method} ${e.path}`).join('\n'));
     assert.ok(signInPage.seq < sponsorBatch.seq, `the sign-in page (seq ${signInPage.seq}) came after the observation's $batch (seq ${sponsorBatch.seq})`);
-  } finally {
-    await emu.close();
-  }
+  });
 });
 
 test('status: when the observation fails beside the sign-in list, the one-line error is the observation\'s', async () => {
-  const emu = await withEmulator({ throttle: false });
-  try {
-    const cwd = workdir({ 'guests/g.yaml': guests() });
-    await emu.addFault({ method: 'GET', path: '/v1.0/me', status: 401, times: 10 });
+  await withFault({ method: 'GET', path: '/v1.0/me', status: 401, times: 10 }, async (emu, cwd) => {
     const r = await guestops(emu, ['status'], { cwd });
     assert.equal(r.code, 1);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.match(r.stderr, /^guestops status: error graph-error: Graph GET \/me\S* failed: HTTP 401 /);
-  } finally {
-    await emu.close();
-  }
+  });
 });
