@@ -133,7 +133,7 @@ export function createGraph(options: GraphOptions): Graph {
       // The SDK wraps chain errors in its own GraphError; surface guestops' typed one instead.
       throw meta.failure ?? e;
     }
-    const text = await raw.text();
+    const text = meta.bodyText ?? (await raw.text());
     let body: unknown = null;
     if (text !== '') {
       try {

@@ -128,6 +128,7 @@ export class RetryMiddleware implements Middleware {
     const path = pathOf(meta.url);
     for (let attempt = 0; ; attempt++) {
       meta.attempts = attempt + 1;
+      meta.bodyText = undefined;
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), this.policy.timeoutMs);
       let response: Response | undefined;
@@ -136,13 +137,10 @@ export class RetryMiddleware implements Middleware {
         (context.options ??= {}).signal = controller.signal;
         await this.next!.execute(context);
         const raw = context.response!;
-        // Buffer the body while the timeout still runs; hand a fresh Response to the caller.
-        const text = await raw.text();
-        response = new Response(raw.status === 204 || raw.status === 304 ? null : text, {
-          status: raw.status,
-          statusText: raw.statusText,
-          headers: raw.headers,
-        });
+        // Buffer the body while the timeout still runs. The caller reads it from meta.bodyText;
+        // the Response passed up the chain keeps the status and headers only.
+        meta.bodyText = await raw.text();
+        response = new Response(null, { status: raw.status, statusText: raw.statusText, headers: raw.headers });
         context.response = response;
       } catch (e) {
         failure = e;
