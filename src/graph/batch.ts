@@ -58,6 +58,22 @@ function header(h: Record<string, string> | undefined, name: string): string | u
  */
 export const BATCH_CONCURRENCY = 16;
 
+/**
+ * `items` in the fewest chunks of at most `max`, their sizes differing by at most one: 34 reads
+ * go as 17 + 17, not 20 + 14. The same number of `$batch` requests either way; a batch answers
+ * when its last inner request has, so the largest one sets the wait.
+ */
+export function evenChunks<T>(items: readonly T[], max: number): T[][] {
+  const count = Math.ceil(items.length / max);
+  const chunks: T[][] = [];
+  for (let c = 0, start = 0; c < count; c++) {
+    const size = Math.ceil((items.length - start) / (count - c));
+    chunks.push(items.slice(start, start + size));
+    start += size;
+  }
+  return chunks;
+}
+
 /** Runs GETs in batches of 20, up to BATCH_CONCURRENCY batches at once; results in input order. */
 export async function batchGet(
   graph: Graph,
@@ -97,8 +113,7 @@ export async function batchGet(
         results[i] = { status, body: inner?.body ?? null, requestId: innerId ?? r.requestId };
       }
     };
-    const chunks: number[][] = [];
-    for (let start = 0; start < pending.length; start += MAX_BATCH) chunks.push(pending.slice(start, start + MAX_BATCH));
+    const chunks = evenChunks(pending, MAX_BATCH);
     await mapLimited(chunks, BATCH_CONCURRENCY, sendChunk);
     // Chunks finish in any order; inner requests are retried in input order.
     retry.sort((a, b) => a - b);
