@@ -21,7 +21,7 @@ import { odataString, withQuery } from './odata.js';
 export const ATTRIBUTE_BAG = 'onPremisesExtensionAttributes';
 
 /** Values per `in (…)`: Graph allows 15. */
-const IN_VALUES = 15;
+export const IN_VALUES = 15;
 
 /** Each user's `onPremisesExtensionAttributes`, by lower-cased id, for the given ids. */
 export async function readExtensionAttributes(graph: Graph, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {

@@ -33,6 +33,8 @@ export interface ListGuestsOptions {
   /** Ask Graph for the total (`$count=true` + `ConsistencyLevel: eventual`). */
   readonly count?: boolean;
   readonly onPage?: (progress: GuestPageProgress) => void;
+  /** Each page's users as it arrives (observe starts lookups with them). */
+  readonly onUsers?: (users: readonly unknown[]) => void;
   /** Stops a server that loops its nextLink. Default 10,000 pages (about 10 million guests). */
   readonly maxPages?: number;
 }
@@ -65,6 +67,7 @@ export async function listGuests(graph: Graph, options: ListGuestsOptions): Prom
       ...(options.maxPages !== undefined ? { maxPages: options.maxPages } : {}),
       onPage: (page, read, pages) => {
         if (total === null && typeof page['@odata.count'] === 'number') total = page['@odata.count'];
+        options.onUsers?.(Array.isArray(page.value) ? page.value : []);
         options.onPage?.({ read, total, pages });
       },
     },

@@ -90,7 +90,13 @@ export function guestListingFromEnv(env: NodeJS.ProcessEnv = process.env): Guest
 
 export async function listGuestsPartitioned(
   graph: Graph,
-  options: { readonly select: readonly string[]; readonly expand?: string; readonly concurrency?: number },
+  options: {
+    readonly select: readonly string[];
+    readonly expand?: string;
+    readonly concurrency?: number;
+    /** Each page's users as it arrives, also those of partitions the completeness check then throws away. */
+    readonly onUsers?: (users: readonly unknown[]) => void;
+  },
 ): Promise<PartitionedListing> {
   const select = options.select.join(',');
   const concurrency = Math.max(1, options.concurrency ?? LISTING_CONCURRENCY);
@@ -125,7 +131,9 @@ export async function listGuestsPartitioned(
       const r: { body: Page<unknown> | null } = await graph.call<Page<unknown> | null>({ method: 'GET', path });
       requests++;
       const page = r.body ?? {};
-      for (const u of Array.isArray(page.value) ? page.value : []) {
+      const value = Array.isArray(page.value) ? page.value : [];
+      options.onUsers?.(value);
+      for (const u of value) {
         if (typeof u !== 'object' || u === null) continue;
         const user = u as Record<string, unknown>;
         const id = typeof user['id'] === 'string' ? user['id'].toLowerCase() : '';
@@ -154,6 +162,10 @@ export async function listGuestsPartitioned(
     byId.delete(''); // a user without an id is listed, but no lookup by id may find it
     return { users, byId, method: 'partitioned', requests };
   }
-  const seq = await listGuests(graph, { select: options.select, ...(options.expand !== undefined ? { expand: options.expand } : {}) });
+  const seq = await listGuests(graph, {
+    select: options.select,
+    ...(options.expand !== undefined ? { expand: options.expand } : {}),
+    ...(options.onUsers !== undefined ? { onUsers: options.onUsers } : {}),
+  });
   return { users: seq.users, method: 'sequential', requests: requests + Math.max(1, Math.ceil(seq.users.length / USERS_PAGE_SIZE)), fallback: why };
 }

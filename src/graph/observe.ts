@@ -8,7 +8,9 @@
  *      and `mail eq` / `otherMails/any` lookups for email-only (new) guests;
  *      — and, for declared guests whose email differs from their user's `mail` (an email
  *      change), lookups of up to 15 such addresses each on `mail` and on `otherMails`, so the
- *      planner can block an address another user (guest or member) already carries;
+ *      planner can block an address another user (guest or member) already carries; these,
+ *      and the extension attributes of unmarked declared users, go out while the list is still
+ *      being read (early-lookups.ts);
  *   4. app-only callers only: one paged list of directory role assignments, because Graph refuses
  *      an app-only reset of a user holding any directory role.
  * Nothing here writes. Only declared users are returned: guestops never touches anyone else.
@@ -16,12 +18,12 @@
 import type { DesiredState } from '../desired/types.js';
 import type { Caller, ObservedTenant, ObservedUser } from '../plan/observed.js';
 import { GuestopsError } from '../errors.js';
-import { batchGet, type BatchGet } from './batch.js';
+import type { BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
-import { GraphError, graphErrorFields } from './graph-error.js';
 import { attributeMarkerProperties, isAttributeProperty, otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
-import { ATTRIBUTE_BAG, readExtensionAttributes } from './attribute-markers.js';
-import { odataString, userSegment, withQuery } from './odata.js';
+import { ATTRIBUTE_BAG, IN_VALUES, readExtensionAttributes } from './attribute-markers.js';
+import { EarlyLookups, declarationsOf, type FinishedLookups } from './early-lookups.js';
+import { odataString, withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
 import { PARTITION_FROM_DECLARED, listGuestsPartitioned, type GuestListingMode } from './guest-partitions.js';
@@ -40,9 +42,6 @@ export const USER_FIELDS = [
   'accountEnabled',
   'createdDateTime',
 ] as const;
-
-/** Addresses per member lookup: Graph allows 15 values in `in` and 15 expressions per clause. */
-export const ADDRESS_LOOKUP_CHUNK = 15;
 
 export interface ObserveOptions {
   /** Resolved property, or its configured name, or undefined to discover it. */
@@ -135,8 +134,16 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   earlyHolders?.catch(() => undefined);
   const sponsors = options.withSponsors === true || wantsSponsors(desired);
   const expand = sponsors ? { $expand: SPONSOR_EXPAND } : {};
-  const listing = { select: select.split(','), ...(sponsors ? { expand: SPONSOR_EXPAND } : {}) };
-  const guests = parallel ? await listGuestsPartitioned(graph, listing) : await listGuests(graph, listing);
+  // Address-holder and attribute reads go out as the pages come in (early-lookups.ts).
+  const early = new EarlyLookups(graph, declarationsOf(desired.guests), select, readsAttributes ? marker : undefined);
+  const listing = { select: select.split(','), ...(sponsors ? { expand: SPONSOR_EXPAND } : {}), onUsers: (users: readonly unknown[]) => early.see(users) };
+  let guests: Awaited<ReturnType<typeof listGuestsPartitioned>> | Awaited<ReturnType<typeof listGuests>>;
+  try {
+    guests = parallel ? await listGuestsPartitioned(graph, listing) : await listGuests(graph, listing);
+  } catch (e) {
+    await early.settle();
+    throw e;
+  }
   // The partitions filed every guest by id as its page came in (to find one listed twice), while
   // the other pages were still out; that map is used as it is rather than built again after the
   // last page, where every millisecond of CPU adds to the wall against Graph.
@@ -172,8 +179,25 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const keep = (u: Record<string, unknown>) => {
     if (typeof u['id'] === 'string') found.set(u['id'].toLowerCase(), u);
   };
+  // Declared users the list did not hold (members, typos, deleted guests) are read 15 to a
+  // request, `id in (…)` or `userPrincipalName in (…)`: both default queries (user resource,
+  // "Properties" table). One `GET /users/{id}` each was 34 inner requests at 50,000 guests, two
+  // `$batch`es after the list; now 3. What each guest keeps is then taken in guests/ order, as
+  // the one-by-one answers were.
   const gets: BatchGet[] = [];
-  const seen = new Set<string>();
+  const getIndex = new Map<string, number>();
+  const ask = (url: string): number => {
+    let i = getIndex.get(url);
+    if (i === undefined) {
+      i = gets.push({ url }) - 1;
+      getIndex.set(url, i);
+    }
+    return i;
+  };
+  const missingIds: string[] = [];
+  const missingUpns: string[] = [];
+  const keepOrder: ({ readonly by: 'id' | 'upn'; readonly key: string } | { readonly by: 'address'; readonly gets: readonly number[] })[] = [];
+  const missing = new Set<string>();
   desired.guests.forEach((g, i) => {
     if (g.id || g.upn) {
       const own = owns[i];
@@ -181,70 +205,73 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
         keep(own);
         return;
       }
-    } else {
-      const carriers = byMail.get(g.email.trim().toLowerCase());
-      if (carriers !== undefined) {
-        for (const h of carriers) keep(h);
-        return;
+      const by = g.id ? 'id' : 'upn';
+      const key = (g.id ?? g.upn)!.toLowerCase();
+      if (!missing.has(`${by}:${key}`)) {
+        missing.add(`${by}:${key}`);
+        (by === 'id' ? missingIds : missingUpns).push((g.id ?? g.upn)!);
       }
+      keepOrder.push({ by, key });
+      return;
     }
-    const urls =
-      g.id || g.upn
-        ? [withQuery(`/users/${userSegment((g.id ?? g.upn)!)}`, { $select: lookupSelect, ...expand })]
-        : // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
-          // inviting it then would create a second account for the same person. Both forms work
-          // without advanced query parameters (user resource: mail eq, otherMails/any eq).
-          [
-            withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: lookupSelect }),
-            withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: lookupSelect }),
-          ];
-    for (const url of urls) {
-      if (seen.has(url)) continue;
-      seen.add(url);
-      gets.push({ url });
+    const carriers = byMail.get(g.email.trim().toLowerCase());
+    if (carriers !== undefined) {
+      for (const h of carriers) keep(h);
+      return;
     }
+    // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
+    // inviting it then would create a second account for the same person. Both forms work
+    // without advanced query parameters (user resource: mail eq, otherMails/any eq).
+    keepOrder.push({
+      by: 'address',
+      gets: [
+        ask(withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: lookupSelect })),
+        ask(withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: lookupSelect })),
+      ],
+    });
   });
+  const identityGets = new Map<number, 'id' | 'upn'>();
+  for (const [by, keys] of [['id', missingIds], ['upn', missingUpns]] as const) {
+    const property = by === 'id' ? 'id' : 'userPrincipalName';
+    for (let k = 0; k < keys.length; k += IN_VALUES) {
+      const chunk = keys.slice(k, k + IN_VALUES).map(odataString);
+      identityGets.set(ask(withQuery('/users', { $filter: `${property} in (${chunk.join(',')})`, $select: lookupSelect, ...expand })), by);
+    }
+  }
   // Email changes: the new address must not already be on another user. Guests are all in the
-  // bulk list; members are looked up, 15 addresses per request (Graph limits `in` and a filter
-  // clause to 15 expressions; otherMails only filters through `any`, so the lookups are or-ed).
-  const holders = new Map<string, Record<string, unknown>>();
+  // bulk list; members are looked up (early-lookups.ts), 15 addresses per request.
+  const listHolders = new Map<string, Record<string, unknown>>();
   desired.guests.forEach((g, i) => {
     const own = owns[i];
     if (own === undefined || !changes[i]) return;
-    for (const h of byMail.get(g.email.trim().toLowerCase()) ?? []) if (h !== own && typeof h['id'] === 'string') holders.set(h['id'].toLowerCase(), h);
+    for (const h of byMail.get(g.email.trim().toLowerCase()) ?? []) if (h !== own && typeof h['id'] === 'string') listHolders.set(h['id'].toLowerCase(), h);
   });
-  const holderGets = new Set<number>();
-  const changed = [...changing];
-  for (let i = 0; i < changed.length; i += ADDRESS_LOOKUP_CHUNK) {
-    const chunk = changed.slice(i, i + ADDRESS_LOOKUP_CHUNK).map(odataString);
-    for (const filter of [`mail in (${chunk.join(',')})`, chunk.map((a) => `otherMails/any(m:m eq ${a})`).join(' or ')]) {
-      holderGets.add(gets.length);
-      gets.push({ url: withQuery('/users', { $filter: filter, $select: select }) });
+  // Extension attributes of declared users without a marker where guestops looks (read below):
+  // the listed ones' were mostly read while the list came in; the rest go beside the lookups.
+  const unmarkedListed = readsAttributes ? [...found.values()].filter((u) => marker.read(u) === null).map((u) => String(u['id'])) : [];
+  const looked = await early.finish(changing, unmarkedListed, gets);
+  const answers: Record<string, unknown>[][] = looked.gets.map((res) => {
+    if (res.status === 404) return []; // not found: the planner blocks it
+    const value = (res.body as { value?: unknown } | null)?.value;
+    return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+  });
+  const readBy = { id: new Map<string, Record<string, unknown>>(), upn: new Map<string, Record<string, unknown>>() };
+  for (const [i, by] of identityGets) {
+    for (const u of answers[i]!) {
+      const key = u[by === 'id' ? 'id' : 'userPrincipalName'];
+      if (typeof key === 'string') readBy[by].set(key.toLowerCase(), u);
     }
   }
-  // Extension attributes of declared users without a marker where guestops looks (read below):
-  // those the list already gave are read beside the lookups, not after them.
-  const earlyExtensionRead = readsAttributes ? startExtensionRead(graph, [...found.values()].filter((u) => marker.read(u) === null)) : undefined;
-  if (gets.length > 0) {
-    const results = await batchGet(graph, gets);
-    results.forEach((res, i) => {
-      if (res.status === 404) return; // not found: the planner blocks it
-      if (res.status < 200 || res.status > 299) {
-        const { graphCode, graphMessage } = graphErrorFields(res.body);
-        throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: gets[i]!.url });
-      }
-      const body = res.body as Record<string, unknown> | null;
-      if (holderGets.has(i)) {
-        for (const u of (body?.['value'] ?? []) as Record<string, unknown>[]) if (typeof u['id'] === 'string') holders.set(u['id'].toLowerCase(), u);
-        return;
-      }
-      if (body && Array.isArray(body['value'])) {
-        for (const u of body['value'] as Record<string, unknown>[]) keep(u);
-      } else if (body && typeof body['id'] === 'string') {
-        keep(body);
-      }
-    });
+  for (const k of keepOrder) {
+    if (k.by === 'address') {
+      for (const i of k.gets) for (const u of answers[i]!) keep(u);
+    } else {
+      const u = readBy[k.by].get(k.key);
+      if (u !== undefined) keep(u);
+    }
   }
+  const holders = new Map(listHolders);
+  for (const u of looked.holders) holders.set(String(u['id']).toLowerCase(), u);
 
   if (sponsors) await completeSponsors(graph, [...found.values()]);
   const roleHolders = caller.kind === 'app' && (found.size > 0 || earlyHolders) ? await (earlyHolders ?? listRoleHolders(graph)) : undefined;
@@ -263,7 +290,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // Declared users without a marker where guestops looks, but with one where it does not. With
   // a directory extension in use, the attributes of just those users are read now.
   const unmarked = [...found.values()].filter((u) => marker.read(u) === null);
-  const attributeBags = earlyExtensionRead ? await extensionAttributesOf(graph, unmarked, earlyExtensionRead) : undefined;
+  const attributeBags = readsAttributes ? await extensionAttributesOf(graph, unmarked, looked) : undefined;
   const elsewhereProperties = attributeBags ? attributeMarkerProperties() : others;
   const elsewhere = unmarked.flatMap((u) => {
     const bag = attributeBags?.get(String(u['id']).toLowerCase());
@@ -311,34 +338,20 @@ function carriersOf(users: readonly Record<string, unknown>[], asked: ReadonlySe
   return byMail;
 }
 
-interface ExtensionRead {
-  /** Lower-cased ids being read. */
-  readonly ids: ReadonlySet<string>;
-  readonly bags: Promise<Map<string, Record<string, unknown>>>;
-}
-
-/** Starts reading the attribute bags of `users`; a rejection is reported where it is awaited. */
-function startExtensionRead(graph: Graph, users: readonly Record<string, unknown>[]): ExtensionRead {
-  const ids = users.map((u) => String(u['id']));
-  const bags = readExtensionAttributes(graph, ids);
-  bags.catch(() => undefined);
-  return { ids: new Set(ids.map((id) => id.toLowerCase())), bags };
-}
-
 /**
  * The attribute bags of `users`: those of the read already started, those a lookup brought along,
  * and any other read now (a lookup whose answer lacked the bag it was asked for).
  */
-async function extensionAttributesOf(graph: Graph, users: readonly Record<string, unknown>[], early: ExtensionRead): Promise<Map<string, Record<string, unknown>>> {
+async function extensionAttributesOf(graph: Graph, users: readonly Record<string, unknown>[], early: FinishedLookups): Promise<Map<string, Record<string, unknown>>> {
   const brought = new Map<string, Record<string, unknown>>();
   const rest: string[] = [];
   for (const u of users) {
     const id = String(u['id']);
-    if (early.ids.has(id.toLowerCase())) continue;
+    if (early.bagsRead.has(id.toLowerCase())) continue;
     const bag = u[ATTRIBUTE_BAG];
     if (typeof bag === 'object' && bag !== null) brought.set(id.toLowerCase(), bag as Record<string, unknown>);
     else rest.push(id);
   }
-  const [first, more] = await Promise.all([early.bags, readExtensionAttributes(graph, rest)]);
-  return new Map([...first, ...brought, ...more]);
+  const more = await readExtensionAttributes(graph, rest);
+  return new Map([...early.bags, ...brought, ...more]);
 }

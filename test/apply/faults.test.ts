@@ -37,14 +37,16 @@ test('a 429 storm with Retry-After (seconds and HTTP-date) still converges with 
 test('an inner 429 inside $batch is retried (the SDK does not)', async () => {
   const emu = await withEmulator();
   try {
-    await emu.addFault({ method: 'GET', path: `/v1.0/users/${ERIN}`, status: 429, retryAfter: 1, times: 2 });
+    // The list page goes through; the next two reads of /v1.0/users are the `id in (…)` lookup of
+    // Erin, who is not in the guest list.
+    await emu.addFault({ method: 'GET', path: '/v1.0/users', status: 429, retryAfter: 1, afterRequests: 1, times: 2 });
     const cwd = workdir({ 'guests/erin.yaml': `guests:\n  - id: ${ERIN}\n    email: erin@contoso.example\n` });
     const r = await guestops(emu, ['plan', '--format', 'json'], { cwd });
     // Erin is a member: found only because the throttled inner read was retried.
     assert.equal(r.code, 1, r.stderr);
     const plan = JSON.parse(r.stdout) as { guests: { blocked?: { code: string } }[] };
     assert.equal(plan.guests[0]!.blocked?.code, 'not-a-guest');
-    const inner = (await emu.requests()).filter((e) => e.batch && e.path === `/v1.0/users/${ERIN}`);
+    const inner = (await emu.requests()).filter((e) => e.batch && e.path === '/v1.0/users' && new URLSearchParams(e.query).get('$filter') === `id in ('${ERIN}')`);
     assert.deepEqual(inner.map((e) => e.status), [429, 429, 200]);
   } finally {
     await emu.close();

@@ -46,7 +46,7 @@ function casedir(): string {
 
 const filterOf = (e: RequestLogEntry) => new URLSearchParams(e.query).get('$filter');
 
-test('apostrophes reach Graph escaped as one literal: $filter inside $batch, top-level $filter, UPN path segment', async () => {
+test('apostrophes reach Graph escaped as one literal: $filter inside $batch, top-level $filter, UPN in a lookup', async () => {
   const emu = await withEmulator({ seedPatch: withMember });
   try {
     // Control: the same value unescaped is a syntax error to the emulator, as to Graph.
@@ -62,8 +62,9 @@ test('apostrophes reach Graph escaped as one literal: $filter inside $batch, top
 
     // 1. `mail eq` and `otherMails/any` lookups inside $batch: escaped, answered 200 (parsed), and
     //    matched exactly one user.
-    // (The `id in (…)` read of the unmarked guests' extensionAttributes carries only GUIDs.)
-    const lookups = log.filter((e) => e.batch && e.path === '/v1.0/users' && !filterOf(e)!.startsWith('id in ('));
+    // (The `id in (…)` read of the unmarked guests' extensionAttributes carries only GUIDs; the
+    // UPN lookup is part 2.)
+    const lookups = log.filter((e) => e.batch && e.path === '/v1.0/users' && !/^(id|userPrincipalName) in \(/.test(filterOf(e)!));
     assert.deepEqual(lookups.map(filterOf).sort(), [
       `mail eq 'd''arcy@new.example'`,
       `mail eq 'o''neil@fabrikam.example'`,
@@ -77,11 +78,13 @@ test('apostrophes reach Graph escaped as one literal: $filter inside $batch, top
     assert.match(oneil.blocked!.reason, new RegExp(`already on user ${MEMBER} `), 'the literal matched exactly the member carrying it');
     assert.deepEqual(p.guests.find((g) => g.key === DARCY)!.actions.map((a) => a.type), ['invite']);
 
-    // 2. The UPN as a path segment: `#` percent-encoded (not a fragment), apostrophe kept, 404 → not-found.
-    const byUpn = log.filter((e) => e.path === `/v1.0/users/${UPN}`);
-    assert.equal(byUpn.length, 1, `UPN lookups: ${log.map((e) => e.path).join(', ')}`);
-    assert.equal(byUpn[0]!.status, 404);
-    assert.deepEqual([...new URLSearchParams(byUpn[0]!.query).keys()], ['$select']);
+    // 2. The UPN of a declared guest the list does not hold, read with `userPrincipalName in (…)`:
+    //    apostrophe doubled, `#` percent-encoded (not a fragment, which would cut the filter and
+    //    get a 400), parsed; no user matches → not-found.
+    const byUpn = log.filter((e) => e.batch && e.path === '/v1.0/users' && filterOf(e)?.startsWith('userPrincipalName in ('));
+    assert.equal(byUpn.length, 1, `UPN lookups: ${log.map((e) => `${e.path}?${e.query}`).join(', ')}`);
+    assert.equal(filterOf(byUpn[0]!), `userPrincipalName in ('${UPN.replace(/'/g, "''")}')`);
+    assert.equal(byUpn[0]!.status, 200);
     assert.equal(p.guests.find((g) => g.key === UPN)!.blocked?.code, 'not-found');
 
     // 3. A top-level `mail eq`: the invitation's answer is lost after Graph acted, so apply reads
