@@ -27,8 +27,8 @@
  *   needless, safe fallback), and it can only hide a missed guest if an index lag happens to
  *   offset, to the unit, guests with a first character Graph does not allow. The planner
  *   does not depend on the list for declared guests anyway: any declared id or UPN not in the
- *   list is read on its own in a `$batch` (observe.ts), so such a miss costs a request, not a
- *   wrong plan.
+ *   list is read by `id in (…)` / `userPrincipalName in (…)` in a `$batch` (observe.ts), so such
+ *   a miss costs a lookup, not a wrong plan.
  * - Inside the throttling budget: a list page costs 2 resource units (throttling-limits.md;
  *   GRAPH.md), and a pacer holds the listing to 1,000 requests per 10 s — 2,000 RU, under the
  *   smallest tenant's 3,500 RU per 10 s and a quarter of the 8,000 of a tenant over 500 users —
