@@ -16,8 +16,11 @@ export interface MachineInfo {
 
 export interface PlanResult {
   readonly guests: number;
-  /** Top-level Graph requests guestops plan made (emulator log; a $batch counts once). */
+  /** Top-level Graph requests of the median run (emulator log; a $batch counts once). */
   readonly requests: number;
+  /** The fewest and most of the repeated runs (the $batch envelopes can differ, see phases.ts). */
+  readonly requestsMin: number;
+  readonly requestsMax: number;
   /** Requests the per-guest script made for the same guests. */
   readonly baselineRequests: number;
   /** Spawn to exit of `guestops plan` (node start-up included). */
@@ -240,7 +243,7 @@ export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], a
         return [
           fmt(p.guests),
           fmt(n?.files ?? 0),
-          fmt(p.requests),
+          p.requestsMin === p.requestsMax ? fmt(p.requests) : `${fmt(p.requests)} (${fmt(p.requestsMin)}-${fmt(p.requestsMax)})`,
           hasBase ? fmt(p.baselineRequests) : '-',
           hasBase ? `${(p.baselineRequests / Math.max(1, p.requests)).toFixed(0)}x` : '-',
           secs(p.wallMs),

@@ -12,7 +12,7 @@
  * Declared users the list did not hold are read one by one anyway; those lookups select the
  * attributes themselves (observe.ts), so no read waits for them.
  */
-import { batchGet } from './batch.js';
+import { batchGet, type BatchGet, type BatchResult } from './batch.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
 import type { Graph } from './client.js';
 import { odataString, withQuery } from './odata.js';
@@ -23,26 +23,35 @@ export const ATTRIBUTE_BAG = 'onPremisesExtensionAttributes';
 /** Values per `in (…)`: Graph allows 15. */
 export const IN_VALUES = 15;
 
-/** Each user's `onPremisesExtensionAttributes`, by lower-cased id, for the given ids. */
-export async function readExtensionAttributes(graph: Graph, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
-  const urls: string[] = [];
+/** The reads of the given users' `onPremisesExtensionAttributes`: one `id in (…)` per 15 ids. */
+export function attributeReads(ids: readonly string[]): BatchGet[] {
+  const gets: BatchGet[] = [];
   for (let i = 0; i < ids.length; i += IN_VALUES) {
     const chunk = ids.slice(i, i + IN_VALUES).map(odataString);
-    urls.push(withQuery('/users', { $filter: `id in (${chunk.join(',')})`, $select: `id,${ATTRIBUTE_BAG}` }));
+    gets.push({ url: withQuery('/users', { $filter: `id in (${chunk.join(',')})`, $select: `id,${ATTRIBUTE_BAG}` }) });
   }
+  return gets;
+}
+
+/** Files the bags of one answer to an attributeReads request by lower-cased id; a non-2xx is thrown. */
+export function keepAttributeBags(res: BatchResult, url: string, into: Map<string, Record<string, unknown>>): void {
+  if (res.status < 200 || res.status > 299) {
+    const { graphCode, graphMessage } = graphErrorFields(res.body);
+    throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: url });
+  }
+  const value = ((res.body as { value?: unknown } | null)?.value ?? []) as Record<string, unknown>[];
+  for (const u of value) {
+    const bag = u[ATTRIBUTE_BAG];
+    if (typeof u['id'] === 'string' && typeof bag === 'object' && bag !== null) into.set(u['id'].toLowerCase(), bag as Record<string, unknown>);
+  }
+}
+
+/** Each user's `onPremisesExtensionAttributes`, by lower-cased id, for the given ids. */
+export async function readExtensionAttributes(graph: Graph, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  const gets = attributeReads(ids);
   const out = new Map<string, Record<string, unknown>>();
-  if (urls.length === 0) return out;
-  const results = await batchGet(graph, urls.map((url) => ({ url })));
-  results.forEach((res, i) => {
-    if (res.status < 200 || res.status > 299) {
-      const { graphCode, graphMessage } = graphErrorFields(res.body);
-      throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: urls[i]! });
-    }
-    const value = ((res.body as { value?: unknown } | null)?.value ?? []) as Record<string, unknown>[];
-    for (const u of value) {
-      const bag = u[ATTRIBUTE_BAG];
-      if (typeof u['id'] === 'string' && typeof bag === 'object' && bag !== null) out.set(u['id'].toLowerCase(), bag as Record<string, unknown>);
-    }
-  });
+  if (gets.length === 0) return out;
+  const results = await batchGet(graph, gets);
+  results.forEach((res, i) => keepAttributeBags(res, gets[i]!.url, out));
   return out;
 }

@@ -13,6 +13,15 @@
  * as soon as one is full (20 inner requests: 150 addresses, or 300 ids), so the batches cost the
  * same requests as before and only the remainder waits for the end of the list.
  *
+ * What is queued (in whole inner requests) is also sent each time the partitions still being
+ * read have halved (22 of 44, then 11, 5, 2, 1): the pages still out are then the last pages of
+ * the longest partitions, and only what they bring waits for the end of the list. At 50,000
+ * guests the list's last wave (16 partitions' third pages) carries a few percent of the guests,
+ * so the lookups after the last page shrink from two full `$batch`es (about 0.9 s each under the
+ * emulator's model, whose `$batch` costs grow with the inner requests) to one small one. It
+ * costs a few `$batch` requests more (about one per halving, their number depending on the order
+ * the pages came in), and the same inner requests as before.
+ *
  * Correct by construction: what must be read is still computed from the final list (`finish`
  * is given the exact addresses and ids); a page only ever sends earlier what that list will ask
  * for, or — when a page is superseded (partitions thrown away by the completeness check, a guest
@@ -25,7 +34,8 @@ import type { Graph } from './client.js';
 import { BATCH_CONCURRENCY, MAX_BATCH, batchGet, type BatchGet, type BatchResult } from './batch.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
 import { odataString, withQuery } from './odata.js';
-import { IN_VALUES, readExtensionAttributes } from './attribute-markers.js';
+import { IN_VALUES, attributeReads, keepAttributeBags } from './attribute-markers.js';
+import { LISTING_CONCURRENCY } from './guest-partitions.js';
 import type { MarkerProperty } from './marker-property.js';
 
 /** Addresses per holder lookup: Graph allows 15 values in `in` and 15 expressions per clause. */
@@ -98,6 +108,8 @@ export class EarlyLookups {
   private readonly waiting: (() => void)[] = [];
   private active = 0;
   private failure: { error: unknown } | undefined;
+  /** The partitions-still-reading count at or under which the queues are sent next (halving). */
+  private flushAt = Math.floor(LISTING_CONCURRENCY / 2);
 
   /**
    * `select`: what a holder lookup selects. `marker`: the property guestops reads its marker from,
@@ -140,8 +152,24 @@ export class EarlyLookups {
         this.idQueue.push(rawId as string);
       }
     }
-    while (this.addressQueue.length >= ADDRESSES_PER_BATCH) this.sendAddresses(this.addressQueue.splice(0, ADDRESSES_PER_BATCH));
-    while (this.idQueue.length >= IDS_PER_BATCH) this.sendIds(this.idQueue.splice(0, IDS_PER_BATCH));
+    while (this.addressQueue.length >= ADDRESSES_PER_BATCH) this.send(this.addressQueue.splice(0, ADDRESSES_PER_BATCH), []);
+    while (this.idQueue.length >= IDS_PER_BATCH) this.send([], this.idQueue.splice(0, IDS_PER_BATCH));
+  }
+
+  /**
+   * The partitioned listing's progress: with `stillReading` partitions left, at or under half of
+   * the count at the last send, whatever is queued goes out now (see above). Not at 0: then the
+   * list is complete and `finish` sends the rest with the caller's lookups.
+   */
+  partitionDone(stillReading: number): void {
+    if (stillReading === 0 || stillReading > this.flushAt) return;
+    this.flushAt = Math.floor(stillReading / 2);
+    // Whole inner requests only (15 values each; the rest waits): the inner requests, which are
+    // what Graph's throttling counts, are then the same however the pages came in; only the
+    // number of `$batch` envelopes depends on that. Both kinds share the envelopes.
+    const addresses = this.addressQueue.splice(0, this.addressQueue.length - (this.addressQueue.length % ADDRESS_LOOKUP_CHUNK));
+    const ids = this.idQueue.splice(0, this.idQueue.length - (this.idQueue.length % IN_VALUES));
+    if (addresses.length > 0 || ids.length > 0) this.send(addresses, ids);
   }
 
   /**
@@ -154,20 +182,19 @@ export class EarlyLookups {
     const ids = unmarkedIds.filter((id) => !this.idsSent.has(id.toLowerCase()));
     for (const id of ids) this.idsSent.add(id.toLowerCase());
     const holderGets = holderLookups(addresses, this.select);
-    const lookups = batchGet(this.graph, [...gets, ...holderGets]);
-    const attributes = ids.length > 0 ? readExtensionAttributes(this.graph, ids) : Promise.resolve(new Map<string, Record<string, unknown>>());
-    const [answered, read] = await Promise.allSettled([lookups, attributes, ...this.running]);
-    // Failures in a fixed order (the lookups, then the attribute reads, then a page's), whichever
-    // came first in time: the same error for the same fault on every run.
+    const attributeGets = attributeReads(ids);
+    const all = [...gets, ...holderGets, ...attributeGets];
+    const lookups = all.length > 0 ? batchGet(this.graph, all) : Promise.resolve([]);
+    const [answered] = await Promise.allSettled([lookups, ...this.running]);
+    // Failures in a fixed order (these lookups — the caller's, the holders', the attribute reads'
+    // — then a page's), whichever came first in time: the same error for the same fault on every run.
     if (answered!.status === 'rejected') throw answered!.reason;
     const results = answered!.value as BatchResult[];
     results.slice(0, gets.length).forEach((res, i) => {
       if (res.status !== 404) failOnError(res, gets[i]!.url); // 404: not found, the planner blocks it
     });
-    results.slice(gets.length).forEach((res, i) => this.keepHolders(res, holderGets[i]!.url));
-    if (read!.status === 'rejected') throw read!.reason;
+    this.keepAnswers(results.slice(gets.length), holderGets, attributeGets);
     if (this.failure !== undefined) throw this.failure.error;
-    for (const [id, bag] of read!.value as Map<string, Record<string, unknown>>) this.bags.set(id, bag);
     // A superseded page may have asked for an address the final list does not change to.
     const extra = [...this.addressesSent].some((a) => !changing.has(a));
     const holders = [...this.holders.entries()]
@@ -182,26 +209,24 @@ export class EarlyLookups {
     await Promise.allSettled([...this.running]);
   }
 
-  private sendAddresses(addresses: readonly string[]): void {
+  /** Holder lookups of `addresses` and attribute reads of `ids`, in the same `$batch` requests. */
+  private send(addresses: readonly string[], ids: readonly string[]): void {
     for (const a of addresses) this.addressesSent.add(a);
-    const gets = holderLookups(addresses, this.select);
-    this.track(async () => {
-      const results = await batchGet(this.graph, gets);
-      results.forEach((res, i) => this.keepHolders(res, gets[i]!.url));
-    });
-  }
-
-  private sendIds(ids: readonly string[]): void {
     for (const id of ids) this.idsSent.add(id.toLowerCase());
-    this.track(async () => {
-      for (const [id, bag] of await readExtensionAttributes(this.graph, ids)) this.bags.set(id, bag);
-    });
+    const holderGets = holderLookups(addresses, this.select);
+    const attributeGets = attributeReads(ids);
+    this.track(async () => this.keepAnswers(await batchGet(this.graph, [...holderGets, ...attributeGets]), holderGets, attributeGets));
   }
 
-  private keepHolders(res: BatchResult, url: string): void {
-    failOnError(res, url);
-    const value = ((res.body as { value?: unknown } | null)?.value ?? []) as RawUser[];
-    for (const u of value) if (typeof u['id'] === 'string') this.holders.set(u['id'].toLowerCase(), u);
+  /** Answers to `[...holderGets, ...attributeGets]`, in that order: holders first, then bags. */
+  private keepAnswers(results: readonly BatchResult[], holderGets: readonly BatchGet[], attributeGets: readonly BatchGet[]): void {
+    holderGets.forEach((get, i) => {
+      const res = results[i]!;
+      failOnError(res, get.url);
+      const value = ((res.body as { value?: unknown } | null)?.value ?? []) as RawUser[];
+      for (const u of value) if (typeof u['id'] === 'string') this.holders.set(u['id'].toLowerCase(), u);
+    });
+    attributeGets.forEach((get, i) => keepAttributeBags(results[holderGets.length + i]!, get.url, this.bags));
   }
 
   /** Runs `work` when one of BATCH_CONCURRENCY slots is free; its failure is kept for `finish`. */

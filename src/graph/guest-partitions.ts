@@ -96,6 +96,11 @@ export async function listGuestsPartitioned(
     readonly concurrency?: number;
     /** Each page's users as it arrives, also those of partitions the completeness check then throws away. */
     readonly onUsers?: (users: readonly unknown[]) => void;
+    /**
+     * Each time one of the `concurrency` workers has nothing left to read (its last partition's
+     * last page is in): how many workers are still reading.
+     */
+    readonly onPartitionDone?: (stillReading: number) => void;
   },
 ): Promise<PartitionedListing> {
   const select = options.select.join(',');
@@ -124,6 +129,7 @@ export async function listGuestsPartitioned(
   let pages = 0;
   const take = (): string | undefined => continuations.pop() ?? firsts.shift();
 
+  let reading = concurrency;
   async function worker(): Promise<void> {
     for (let path = take(); path !== undefined; path = take()) {
       if (++pages > 10_000) throw new GuestopsError('graph-paging-runaway', 'Graph kept returning @odata.nextLink after 10,000 pages of the guest partitions');
@@ -143,6 +149,9 @@ export async function listGuestsPartitioned(
       const link = page['@odata.nextLink'];
       if (typeof link === 'string' && link !== '') continuations.push(link);
     }
+    // Nothing left to take: this worker's last partition is complete, and so is every partition
+    // not still being read by another worker.
+    options.onPartitionDone?.(--reading);
   }
 
   // A worker that finds the queue empty ends; continuations appear only while a worker that will

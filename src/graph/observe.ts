@@ -136,7 +136,12 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const expand = sponsors ? { $expand: SPONSOR_EXPAND } : {};
   // Address-holder and attribute reads go out as the pages come in (early-lookups.ts).
   const early = new EarlyLookups(graph, declarationsOf(desired.guests), select, readsAttributes ? marker : undefined);
-  const listing = { select: select.split(','), ...(sponsors ? { expand: SPONSOR_EXPAND } : {}), onUsers: (users: readonly unknown[]) => early.see(users) };
+  const listing = {
+    select: select.split(','),
+    ...(sponsors ? { expand: SPONSOR_EXPAND } : {}),
+    onUsers: (users: readonly unknown[]) => early.see(users),
+    onPartitionDone: (stillReading: number) => early.partitionDone(stillReading),
+  };
   let guests: Awaited<ReturnType<typeof listGuestsPartitioned>> | Awaited<ReturnType<typeof listGuests>>;
   try {
     guests = parallel ? await listGuestsPartitioned(graph, listing) : await listGuests(graph, listing);
@@ -247,7 +252,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
     for (const h of byMail.get(g.email.trim().toLowerCase()) ?? []) if (h !== own && typeof h['id'] === 'string') listHolders.set(h['id'].toLowerCase(), h);
   });
   // Extension attributes of declared users without a marker where guestops looks (read below):
-  // the listed ones' were mostly read while the list came in; the rest go beside the lookups.
+  // the listed ones' were mostly read while the list came in; the rest go with the lookups.
   const unmarkedListed = readsAttributes ? [...found.values()].filter((u) => marker.read(u) === null).map((u) => String(u['id'])) : [];
   const looked = await early.finish(changing, unmarkedListed, gets);
   const answers: Record<string, unknown>[][] = looked.gets.map((res) => {

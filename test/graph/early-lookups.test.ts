@@ -93,3 +93,42 @@ test('an address a superseded page asked for is not reported held; one the final
     await emu.close();
   }
 });
+
+test('as the partitions finish, queued lookups go out at each halving, in whole inner requests, each asked once', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    const graph = createGraph({ graphUrl: emu.url, auth });
+    // 40 declared guests whose listed users carry another mail: 40 addresses queued, fewer than
+    // the 150 of a full $batch.
+    const declared = Array.from({ length: 40 }, (_, i) => ({
+      id: `40000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      email: `y${i}@new.example`,
+    })) as unknown as DesiredGuest[];
+    const page = declared.map((g, i) => ({ id: g.id, mail: `old${i}@old.example` }));
+    const log = async () => (await emu.requests()).filter((e) => e.batch !== undefined);
+    const early = new EarlyLookups(graph, declarationsOf(declared), 'id,mail,otherMails', undefined);
+    early.see(page);
+    early.partitionDone(30); // more than half of 44 still reading: nothing yet
+    await early.settle();
+    assert.deepEqual(await log(), []);
+
+    early.partitionDone(22); // halved: 30 of the 40 (two whole requests' worth) go, 10 wait
+    await early.settle();
+    const first = await log();
+    assert.equal(new Set(first.map((e) => e.batch!.parentSeq)).size, 1, 'one $batch');
+    const mailIn = (entries: typeof first) => entries.map((e) => new URLSearchParams(e.query).get('$filter') ?? '').filter((f) => f.startsWith('mail in ('));
+    assert.deepEqual(mailIn(first).map((f) => literals(f).length), [15, 15]);
+
+    early.partitionDone(15); // not yet half of 22
+    early.partitionDone(11); // half, but the 10 left are less than one whole request
+    await early.settle();
+    assert.equal((await log()).length, first.length);
+
+    const done = await early.finish(new Set(declared.map((g) => g.email)), [], []);
+    assert.deepEqual(done.holders, []);
+    const asked = mailIn(await log()).flatMap(literals);
+    assert.deepEqual([...asked].sort(), declared.map((g) => g.email).sort(), 'every address asked once');
+  } finally {
+    await emu.close();
+  }
+});
