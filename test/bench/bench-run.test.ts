@@ -115,6 +115,8 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     assert.equal(life.statusWithSignIn['signInPages'], Math.ceil(tenantGuests / 120));
     assert.equal(life.statusWithSignIn['requests'], life.plan['requests']! + Math.ceil(tenantGuests / 120));
     assert.equal(life.statusWithoutSignIn['requests'], life.plan['requests']! + 1);
+    assert.equal(life.statusWithoutSignIn['operations'], life.plan['operations']! + 1);
+    assert.ok(life.plan['operations']! > life.plan['requests']!, 'inner requests count as operations');
     for (const run of [life.plan, life.statusWithSignIn, life.statusWithoutSignIn]) assert.ok(isNum(run['wallMs']) && run['wallMs'] > 0);
     assert.match(r.stdout, /lifecycle observation \(issue 16\): 600 declared guests/);
     assert.match(r.stdout, /\| status, without AuditLog\.Read\.All \|/);
