@@ -8,9 +8,10 @@
  * can have one elsewhere, and once guestops has managed a tenant they are the few new adoptions;
  * so only those are read: `GET /users?$filter=id in (…15 ids…)&$select=id,onPremisesExtensionAttributes`
  * (`in` takes at most 15 values, and `id` supports it without advanced query parameters: user
- * resource, "Properties" table), 20 of them per `$batch` — one request per 300 unmarked guests.
- * Declared users the list did not hold are read one by one anyway; those lookups select the
- * attributes themselves (observe.ts), so no read waits for them.
+ * resource, "Properties" table), 20 of them per `$batch` — one request per 300 unmarked guests,
+ * sent with the other lookups (early-lookups.ts). Declared users the list did not hold are looked
+ * up anyway (`id in (…)`, observe.ts); those lookups select the attributes themselves, so no
+ * read waits for them.
  */
 import { batchGet, type BatchGet, type BatchResult } from './batch.js';
 import { GraphError, graphErrorFields } from './graph-error.js';
