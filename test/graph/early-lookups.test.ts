@@ -21,6 +21,18 @@ function literals(filter: string): string[] {
   return [...filter.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'").toLowerCase());
 }
 
+/**
+ * `count` declared guests (ids `<digit>0000000-…`, emails `<letter>N@new.example`) and a list page
+ * whose users carry another mail: each an email change, so each address is queued for a lookup.
+ */
+function changingEmails(count: number, digit: string, letter: string): { declared: DesiredGuest[]; page: Record<string, unknown>[] } {
+  const declared = Array.from({ length: count }, (_, i) => ({
+    id: `${digit}0000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    email: `${letter}${i}@new.example`,
+  })) as unknown as DesiredGuest[];
+  return { declared, page: declared.map((g, i) => ({ id: g.id, mail: `old${i}@old.example` })) };
+}
+
 test('lookups go out during the listing, each address and id asked once, with the expected plan', async () => {
   // 2,500 guests in three list pages; 500 email changes and 1,000 adoptions (unmarked where the
   // directory extension looks): the first page alone fills a $batch of each (150 addresses, 300
@@ -70,11 +82,7 @@ test('an address a superseded page asked for is not reported held; one the final
   try {
     const graph = createGraph({ graphUrl: emu.url, auth });
     // 150 declared guests (a full $batch of holder lookups) whose listed users carry another mail.
-    const declared = Array.from({ length: 150 }, (_, i) => ({
-      id: `30000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      email: `x${i}@new.example`,
-    })) as unknown as DesiredGuest[];
-    const page = declared.map((g, i) => ({ id: g.id, mail: `old${i}@old.example` }));
+    const { declared, page } = changingEmails(150, '3', 'x');
     const batches = async () => (await emu.requests()).filter((e) => !e.batch && e.path === '/v1.0/$batch').length;
 
     const superseded = new EarlyLookups(graph, declarationsOf(declared), 'id,mail,otherMails', undefined);
@@ -100,11 +108,7 @@ test('as the partitions finish, queued lookups go out at each halving, in whole 
     const graph = createGraph({ graphUrl: emu.url, auth });
     // 40 declared guests whose listed users carry another mail: 40 addresses queued, fewer than
     // the 150 of a full $batch.
-    const declared = Array.from({ length: 40 }, (_, i) => ({
-      id: `40000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      email: `y${i}@new.example`,
-    })) as unknown as DesiredGuest[];
-    const page = declared.map((g, i) => ({ id: g.id, mail: `old${i}@old.example` }));
+    const { declared, page } = changingEmails(40, '4', 'y');
     const log = async () => (await emu.requests()).filter((e) => e.batch !== undefined);
     const early = new EarlyLookups(graph, declarationsOf(declared), 'id,mail,otherMails', undefined);
     early.see(page);
