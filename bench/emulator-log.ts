@@ -32,6 +32,15 @@ export function topLevel(log: readonly LoggedRequest[]): LoggedRequest[] {
   return log.filter((e) => e.batch === undefined);
 }
 
+/**
+ * Graph operations: requests outside `$batch` plus inner requests — what Graph's throttling
+ * counts, and the same in every run of a plan, where the `$batch` envelopes can differ by one or
+ * two (the lookups sent as partitions finish, src/graph/early-lookups.ts).
+ */
+export function operations(log: readonly LoggedRequest[]): number {
+  return log.filter((e) => e.batch !== undefined || !e.path.endsWith('/$batch')).length;
+}
+
 /** Every request that Graph's throttling refused (top-level or inside a batch). */
 export function throttled(log: readonly LoggedRequest[]): number {
   return log.filter((e) => e.status === 429).length;

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../src/emulator/index.js';
-import { requestLog, resetLog, topLevel, writes, type LoggedRequest } from './emulator-log.js';
+import { operations, requestLog, resetLog, topLevel, writes, type LoggedRequest } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
 import { runGuestops, type ChildRun } from './run-child.js';
 import { generateScenario, realisticMix } from './tenant-generator.js';
@@ -49,15 +49,11 @@ export interface LifecycleResult {
   readonly statusWithoutSignIn: RequestBreakdown;
 }
 
-function operationsOf(log: readonly LoggedRequest[]): number {
-  return topLevel(log).filter((e) => !/\/\$batch$/.test(e.path)).length + log.filter((e) => e.batch !== undefined).length;
-}
-
 function breakdown(log: readonly LoggedRequest[], wallMs: number): RequestBreakdown {
   const top = topLevel(log);
   return {
     requests: top.length,
-    operations: operationsOf(log),
+    operations: operations(log),
     listPages: top.filter((e) => e.method === 'GET' && /\/users$/.test(e.path)).length,
     batches: top.filter((e) => /\/\$batch$/.test(e.path)).length,
     wallMs,
@@ -94,7 +90,7 @@ async function measured(emuUrl: string, repeat: number, what: string, once: () =
     if (written.length > 0) throw new Error(`${what} sent ${written.length} write(s), e.g. ${written[0]!.method} ${written[0]!.path}`);
     runs.push({ log, wallMs: run.wallMs });
   }
-  const counts = runs.map((r) => operationsOf(r.log));
+  const counts = runs.map((r) => operations(r.log));
   if (counts.some((c) => c !== counts[0])) throw new Error(`${what} made ${counts.join(' / ')} Graph operations in repeated runs`);
   return [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
 }

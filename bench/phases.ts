@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.js';
 import { APPLY_BUDGET, applyLowerBoundMs, boundTerms, naiveLowerBoundMs } from './apply-budget.js';
-import { requestLog, resetLog, type LoggedRequest, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
+import { operations, requestLog, resetLog, type LoggedRequest, resetsPerUser, throttled, topLevel, writes } from './emulator-log.js';
 import { writeGuestTree } from './guest-tree.js';
 import type { BaselineResult } from './per-guest-baseline.js';
 import type { ApplyNotes, ApplyResult, LatencyRun, PlanNotes, PlanResult, ValidateResult } from './results.js';
@@ -86,9 +86,7 @@ export async function measurePlan(
       const log = await requestLog(emu.url);
       const written = writes(log);
       if (written.length > 0) throw new Error(`plan at ${guests} guests sent ${written.length} write(s), e.g. ${written[0]!.method} ${written[0]!.path}`);
-      const top = topLevel(log);
-      const operations = top.filter((e) => e.path !== '/v1.0/$batch').length + log.filter((e) => e.batch !== undefined).length;
-      runs.push({ run, emulatorCpuMs: (cpu.user + cpu.system) / 1000, requests: top.length, operations });
+      runs.push({ run, emulatorCpuMs: (cpu.user + cpu.system) / 1000, requests: topLevel(log).length, operations: operations(log) });
     }
     if (runs.some((r) => r.operations !== runs[0]!.operations)) {
       throw new Error(`plan at ${guests} guests made ${runs.map((r) => r.operations).join(' / ')} Graph operations in repeated runs`);

@@ -13,8 +13,7 @@
  * up anyway (`id in (…)`, observe.ts); those lookups select the attributes themselves, so no
  * read waits for them.
  */
-import { batchGet, type BatchGet, type BatchResult } from './batch.js';
-import { GraphError, graphErrorFields } from './graph-error.js';
+import { assertInnerOk, batchGet, type BatchGet, type BatchResult } from './batch.js';
 import type { Graph } from './client.js';
 import { odataString, withQuery } from './odata.js';
 
@@ -36,10 +35,7 @@ export function attributeReads(ids: readonly string[]): BatchGet[] {
 
 /** Files the bags of one answer to an attributeReads request by lower-cased id; a non-2xx is thrown. */
 export function keepAttributeBags(res: BatchResult, url: string, into: Map<string, Record<string, unknown>>): void {
-  if (res.status < 200 || res.status > 299) {
-    const { graphCode, graphMessage } = graphErrorFields(res.body);
-    throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: url });
-  }
+  assertInnerOk(res, url);
   const value = ((res.body as { value?: unknown } | null)?.value ?? []) as Record<string, unknown>[];
   for (const u of value) {
     const bag = u[ATTRIBUTE_BAG];

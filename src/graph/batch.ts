@@ -9,7 +9,7 @@
 import type { Graph } from './client.js';
 import { parseRetryAfter, retryDelayMs, DEFAULT_RETRY_POLICY, RETRYABLE_IDEMPOTENT, type RetryPolicy } from './retry-policy.js';
 import { GuestopsError } from '../errors.js';
-import { graphErrorFields } from './graph-error.js';
+import { GraphError, graphErrorFields } from './graph-error.js';
 import { mapLimited } from '../map-limited.js';
 
 export const MAX_BATCH = 20;
@@ -36,6 +36,17 @@ interface InnerResponse {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The typed error of an inner answer that is not 2xx: Graph's code and message, its request id. */
+export function innerFailure(res: BatchResult, url: string): GraphError {
+  const { graphCode, graphMessage } = graphErrorFields(res.body);
+  return new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: url });
+}
+
+/** Throws innerFailure unless the inner answer is 2xx. */
+export function assertInnerOk(res: BatchResult, url: string): void {
+  if (res.status < 200 || res.status > 299) throw innerFailure(res, url);
+}
 
 function header(h: Record<string, string> | undefined, name: string): string | undefined {
   if (!h) return undefined;
@@ -74,12 +85,41 @@ export function evenChunks<T>(items: readonly T[], max: number): T[][] {
   return chunks;
 }
 
+/**
+ * `$batch` requests in flight at once across several batchGet calls (each call alone already
+ * keeps to BATCH_CONCURRENCY): observe's early lookups send many small calls while the list is
+ * read, and the bound holds for all of them together.
+ */
+export class BatchSlots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number = BATCH_CONCURRENCY) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    // A loop, not an if: a call arriving between a slot's release and the waiter's resumption
+    // may take the slot first.
+    while (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await work();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export interface BatchGetOptions {
+  readonly policy?: RetryPolicy;
+  /** Shared with other calls: each `$batch` request holds a slot while it is out (not while a retry waits). */
+  readonly slots?: BatchSlots;
+}
+
 /** Runs GETs in batches of 20, up to BATCH_CONCURRENCY batches at once; results in input order. */
-export async function batchGet(
-  graph: Graph,
-  gets: readonly BatchGet[],
-  policy: RetryPolicy = graph.retry ?? DEFAULT_RETRY_POLICY,
-): Promise<BatchResult[]> {
+export async function batchGet(graph: Graph, gets: readonly BatchGet[], options: BatchGetOptions = {}): Promise<BatchResult[]> {
+  const policy = options.policy ?? graph.retry ?? DEFAULT_RETRY_POLICY;
+  const slots = options.slots;
   const results: (BatchResult | undefined)[] = new Array(gets.length).fill(undefined);
   let pending = gets.map((_, i) => i);
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -114,7 +154,7 @@ export async function batchGet(
       }
     };
     const chunks = evenChunks(pending, MAX_BATCH);
-    await mapLimited(chunks, BATCH_CONCURRENCY, sendChunk);
+    await mapLimited(chunks, BATCH_CONCURRENCY, slots ? (chunk) => slots.run(() => sendChunk(chunk)) : sendChunk);
     // Chunks finish in any order; inner requests are retried in input order.
     retry.sort((a, b) => a - b);
     if (retry.length > 0) {

@@ -31,8 +31,7 @@
  */
 import type { DesiredGuest } from '../desired/types.js';
 import type { Graph } from './client.js';
-import { BATCH_CONCURRENCY, MAX_BATCH, batchGet, type BatchGet, type BatchResult } from './batch.js';
-import { GraphError, graphErrorFields } from './graph-error.js';
+import { BatchSlots, MAX_BATCH, assertInnerOk, batchGet, type BatchGet, type BatchResult } from './batch.js';
 import { odataString, withQuery } from './odata.js';
 import { IN_VALUES, attributeReads, keepAttributeBags } from './attribute-markers.js';
 import { LISTING_CONCURRENCY } from './guest-partitions.js';
@@ -88,7 +87,7 @@ export interface FinishedLookups {
   readonly gets: readonly BatchResult[];
   /** Users carrying an address of `changing`, sorted by id. */
   readonly holders: readonly RawUser[];
-  /** Attribute bags by lower-cased id, of at least every id asked for. */
+  /** Attribute bags by lower-cased id: those found among the users read (and any read by a superseded page). */
   readonly bags: ReadonlyMap<string, Record<string, unknown>>;
   /** Lower-cased ids whose bags were read (found or not). */
   readonly bagsRead: ReadonlySet<string>;
@@ -105,8 +104,8 @@ export class EarlyLookups {
   private readonly holders = new Map<string, RawUser>();
   private readonly bags = new Map<string, Record<string, unknown>>();
   private readonly running = new Set<Promise<void>>();
-  private readonly waiting: (() => void)[] = [];
-  private active = 0;
+  /** Every `$batch` these lookups send, `finish`'s included, holds one of these 16. */
+  private readonly slots = new BatchSlots();
   private failure: { error: unknown } | undefined;
   /** The partitions-still-reading count at or under which the queues are sent next (halving). */
   private flushAt = Math.floor(LISTING_CONCURRENCY / 2);
@@ -184,14 +183,14 @@ export class EarlyLookups {
     const holderGets = holderLookups(addresses, this.select);
     const attributeGets = attributeReads(ids);
     const all = [...gets, ...holderGets, ...attributeGets];
-    const lookups = all.length > 0 ? batchGet(this.graph, all) : Promise.resolve([]);
+    const lookups = all.length > 0 ? batchGet(this.graph, all, { slots: this.slots }) : Promise.resolve([]);
     const [answered] = await Promise.allSettled([lookups, ...this.running]);
     // Failures in a fixed order (these lookups — the caller's, the holders', the attribute reads'
     // — then a page's), whichever came first in time: the same error for the same fault on every run.
     if (answered!.status === 'rejected') throw answered!.reason;
     const results = answered!.value as BatchResult[];
     results.slice(0, gets.length).forEach((res, i) => {
-      if (res.status !== 404) failOnError(res, gets[i]!.url); // 404: not found, the planner blocks it
+      if (res.status !== 404) assertInnerOk(res, gets[i]!.url); // 404: not found, the planner blocks it
     });
     this.keepAnswers(results.slice(gets.length), holderGets, attributeGets);
     if (this.failure !== undefined) throw this.failure.error;
@@ -215,45 +214,32 @@ export class EarlyLookups {
     for (const id of ids) this.idsSent.add(id.toLowerCase());
     const holderGets = holderLookups(addresses, this.select);
     const attributeGets = attributeReads(ids);
-    this.track(async () => this.keepAnswers(await batchGet(this.graph, [...holderGets, ...attributeGets]), holderGets, attributeGets));
+    this.track(async () => this.keepAnswers(await batchGet(this.graph, [...holderGets, ...attributeGets], { slots: this.slots }), holderGets, attributeGets));
   }
 
   /** Answers to `[...holderGets, ...attributeGets]`, in that order: holders first, then bags. */
   private keepAnswers(results: readonly BatchResult[], holderGets: readonly BatchGet[], attributeGets: readonly BatchGet[]): void {
     holderGets.forEach((get, i) => {
       const res = results[i]!;
-      failOnError(res, get.url);
+      assertInnerOk(res, get.url);
       const value = ((res.body as { value?: unknown } | null)?.value ?? []) as RawUser[];
       for (const u of value) if (typeof u['id'] === 'string') this.holders.set(u['id'].toLowerCase(), u);
     });
     attributeGets.forEach((get, i) => keepAttributeBags(results[holderGets.length + i]!, get.url, this.bags));
   }
 
-  /** Runs `work` when one of BATCH_CONCURRENCY slots is free; its failure is kept for `finish`. */
+  /** Runs `work` unless a lookup already failed; its failure is kept for `finish`. */
   private track(work: () => Promise<void>): void {
     const run = (async () => {
-      // A loop, not an if: a lookup sent between a slot's release and the waiter's resumption
-      // may take the slot first.
-      while (this.active >= BATCH_CONCURRENCY) await new Promise<void>((resolve) => this.waiting.push(resolve));
-      this.active++;
       try {
         if (this.failure === undefined) await work();
       } catch (e) {
         this.failure ??= { error: e };
-      } finally {
-        this.active--;
-        this.waiting.shift()?.();
       }
     })();
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
   }
-}
-
-function failOnError(res: BatchResult, url: string): void {
-  if (res.status >= 200 && res.status <= 299) return;
-  const { graphCode, graphMessage } = graphErrorFields(res.body);
-  throw new GraphError({ status: res.status, graphCode, graphMessage, requestId: res.requestId, method: 'GET', path: url });
 }
 
 function carriesAny(u: RawUser, addresses: ReadonlySet<string>): boolean {

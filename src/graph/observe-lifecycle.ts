@@ -11,8 +11,7 @@
  */
 import type { DesiredState } from '../desired/types.js';
 import { GuestopsError } from '../errors.js';
-import { batchGet } from './batch.js';
-import { GraphError, graphErrorFields } from './graph-error.js';
+import { assertInnerOk, batchGet } from './batch.js';
 import type { Graph } from './client.js';
 import { userSegment, withQuery } from './odata.js';
 import { listAll } from './paging.js';
@@ -32,10 +31,6 @@ export function sponsorIdsOf(raw: Record<string, unknown>): string[] | undefined
   return v.map((s) => (s as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === 'string');
 }
 
-function failed(status: number, body: unknown, requestId: string | null, path: string): GraphError {
-  const { graphCode, graphMessage } = graphErrorFields(body);
-  return new GraphError({ status, graphCode, graphMessage, requestId, method: 'GET', path });
-}
 
 /** Replaces a possibly truncated expansion (exactly 20) by the full relationship. */
 export async function completeSponsors(graph: Graph, users: readonly Record<string, unknown>[]): Promise<void> {
@@ -44,7 +39,7 @@ export async function completeSponsors(graph: Graph, users: readonly Record<stri
   const gets = truncated.map((u) => ({ url: withQuery(`/users/${userSegment(u['id'] as string)}/sponsors`, { $select: 'id' }) }));
   const results = await batchGet(graph, gets);
   for (const [i, r] of results.entries()) {
-    if (r.status < 200 || r.status > 299) throw failed(r.status, r.body, r.requestId, gets[i]!.url);
+    assertInnerOk(r, gets[i]!.url);
     const body = r.body as { value?: unknown; '@odata.nextLink'?: unknown } | null;
     if (!Array.isArray(body?.value)) throw new GuestopsError('graph-unexpected-body', `Graph returned no sponsor list for ${gets[i]!.url}`);
     const link = body['@odata.nextLink'];
@@ -68,7 +63,7 @@ export async function resolveSponsorRefs(graph: Graph, desired: DesiredState): P
       out.set(keys[i]!, null);
       return;
     }
-    if (r.status < 200 || r.status > 299) throw failed(r.status, r.body, r.requestId, gets[i]!.url);
+    assertInnerOk(r, gets[i]!.url);
     const id = (r.body as { id?: unknown } | null)?.id;
     out.set(keys[i]!, typeof id === 'string' ? id : null);
   });

@@ -4,8 +4,9 @@
  *   2. one paged bulk list of guests with `$select` (marker included — why the marker is a
  *      directory extension or extensionAttribute: open extensions are not returned in a list),
  *      for a large guests/ read as disjoint partitions in parallel (guest-partitions.ts);
- *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted)
- *      and `mail eq` / `otherMails/any` lookups for email-only (new) guests;
+ *   3. `$batch` targeted reads only for declared users not in that list (members, typos, deleted;
+ *      15 to a request) and `mail eq` / `otherMails/any` lookups for email-only (new) guests
+ *      (declared-lookups.ts);
  *      — and, for declared guests whose email differs from their user's `mail` (an email
  *      change), lookups of up to 15 such addresses each on `mail` and on `otherMails`, so the
  *      planner can block an address another user (guest or member) already carries; these,
@@ -18,12 +19,12 @@
 import type { DesiredState } from '../desired/types.js';
 import type { Caller, ObservedTenant, ObservedUser } from '../plan/observed.js';
 import { GuestopsError } from '../errors.js';
-import type { BatchGet } from './batch.js';
 import { toGraphError, type Graph } from './client.js';
 import { attributeMarkerProperties, isAttributeProperty, otherMarkerProperties, resolveMarkerProperty, type MarkerProperty } from './marker-property.js';
-import { ATTRIBUTE_BAG, IN_VALUES, readExtensionAttributes } from './attribute-markers.js';
+import { ATTRIBUTE_BAG, readExtensionAttributes } from './attribute-markers.js';
 import { EarlyLookups, declarationsOf, type FinishedLookups } from './early-lookups.js';
-import { odataString, withQuery } from './odata.js';
+import { declaredLookups } from './declared-lookups.js';
+import { withQuery } from './odata.js';
 import { listAll } from './paging.js';
 import { listGuests } from './guest-listing.js';
 import { PARTITION_FROM_DECLARED, listGuestsPartitioned, type GuestListingMode } from './guest-partitions.js';
@@ -133,7 +134,7 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const earlyHolders = parallel && caller.kind === 'app' ? listRoleHolders(graph) : undefined;
   earlyHolders?.catch(() => undefined);
   const sponsors = options.withSponsors === true || wantsSponsors(desired);
-  const expand = sponsors ? { $expand: SPONSOR_EXPAND } : {};
+  const expand: Record<string, string> = sponsors ? { $expand: SPONSOR_EXPAND } : {};
   // Address-holder and attribute reads go out as the pages come in (early-lookups.ts).
   const early = new EarlyLookups(graph, declarationsOf(desired.guests), select, readsAttributes ? marker : undefined);
   const listing = {
@@ -184,65 +185,9 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   const keep = (u: Record<string, unknown>) => {
     if (typeof u['id'] === 'string') found.set(u['id'].toLowerCase(), u);
   };
-  // Declared users the list did not hold (members, typos, deleted guests) are read 15 to a
-  // request, `id in (…)` or `userPrincipalName in (…)`: both default queries (user resource,
-  // "Properties" table). One `GET /users/{id}` each was 34 inner requests at 50,000 guests, two
-  // `$batch`es after the list; now 3. What each guest keeps is then taken in guests/ order, as
-  // the one-by-one answers were.
-  const gets: BatchGet[] = [];
-  const getIndex = new Map<string, number>();
-  const ask = (url: string): number => {
-    let i = getIndex.get(url);
-    if (i === undefined) {
-      i = gets.push({ url }) - 1;
-      getIndex.set(url, i);
-    }
-    return i;
-  };
-  const missingIds: string[] = [];
-  const missingUpns: string[] = [];
-  const keepOrder: ({ readonly by: 'id' | 'upn'; readonly key: string } | { readonly by: 'address'; readonly gets: readonly number[] })[] = [];
-  const missing = new Set<string>();
-  desired.guests.forEach((g, i) => {
-    if (g.id || g.upn) {
-      const own = owns[i];
-      if (own !== undefined) {
-        keep(own);
-        return;
-      }
-      const by = g.id ? 'id' : 'upn';
-      const key = (g.id ?? g.upn)!.toLowerCase();
-      if (!missing.has(`${by}:${key}`)) {
-        missing.add(`${by}:${key}`);
-        (by === 'id' ? missingIds : missingUpns).push((g.id ?? g.upn)!);
-      }
-      keepOrder.push({ by, key });
-      return;
-    }
-    const carriers = byMail.get(g.email.trim().toLowerCase());
-    if (carriers !== undefined) {
-      for (const h of carriers) keep(h);
-      return;
-    }
-    // A new guest's address may already sit on a member, in `mail` or only in `otherMails`;
-    // inviting it then would create a second account for the same person. Both forms work
-    // without advanced query parameters (user resource: mail eq, otherMails/any eq).
-    keepOrder.push({
-      by: 'address',
-      gets: [
-        ask(withQuery('/users', { $filter: `mail eq ${odataString(g.email)}`, $select: lookupSelect })),
-        ask(withQuery('/users', { $filter: `otherMails/any(m:m eq ${odataString(g.email)})`, $select: lookupSelect })),
-      ],
-    });
-  });
-  const identityGets = new Map<number, 'id' | 'upn'>();
-  for (const [by, keys] of [['id', missingIds], ['upn', missingUpns]] as const) {
-    const property = by === 'id' ? 'id' : 'userPrincipalName';
-    for (let k = 0; k < keys.length; k += IN_VALUES) {
-      const chunk = keys.slice(k, k + IN_VALUES).map(odataString);
-      identityGets.set(ask(withQuery('/users', { $filter: `${property} in (${chunk.join(',')})`, $select: lookupSelect, ...expand })), by);
-    }
-  }
+  // Declared users the list does not settle are read (declared-lookups.ts).
+  const declared = declaredLookups(desired.guests, owns, byMail, lookupSelect, expand);
+  for (const u of declared.listed) keep(u);
   // Email changes: the new address must not already be on another user. Guests are all in the
   // bulk list; members are looked up (early-lookups.ts), 15 addresses per request.
   const listHolders = new Map<string, Record<string, unknown>>();
@@ -254,27 +199,8 @@ export async function observeTenant(graph: Graph, desired: DesiredState, options
   // Extension attributes of declared users without a marker where guestops looks (read below):
   // the listed ones' were mostly read while the list came in; the rest go with the lookups.
   const unmarkedListed = readsAttributes ? [...found.values()].filter((u) => marker.read(u) === null).map((u) => String(u['id'])) : [];
-  const looked = await early.finish(changing, unmarkedListed, gets);
-  const answers: Record<string, unknown>[][] = looked.gets.map((res) => {
-    if (res.status === 404) return []; // not found: the planner blocks it
-    const value = (res.body as { value?: unknown } | null)?.value;
-    return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
-  });
-  const readBy = { id: new Map<string, Record<string, unknown>>(), upn: new Map<string, Record<string, unknown>>() };
-  for (const [i, by] of identityGets) {
-    for (const u of answers[i]!) {
-      const key = u[by === 'id' ? 'id' : 'userPrincipalName'];
-      if (typeof key === 'string') readBy[by].set(key.toLowerCase(), u);
-    }
-  }
-  for (const k of keepOrder) {
-    if (k.by === 'address') {
-      for (const i of k.gets) for (const u of answers[i]!) keep(u);
-    } else {
-      const u = readBy[k.by].get(k.key);
-      if (u !== undefined) keep(u);
-    }
-  }
+  const looked = await early.finish(changing, unmarkedListed, declared.gets);
+  for (const u of declared.found(looked.gets)) keep(u);
   const holders = new Map(listHolders);
   for (const u of looked.holders) holders.set(String(u['id']).toLowerCase(), u);
 

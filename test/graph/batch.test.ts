@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { withEmulator, demoSeed } from '../helpers/emulator.js';
 import { planWithoutTimestamp, usingScenario } from '../helpers/scenario.js';
 import { createGraph } from '../../src/graph/client.js';
-import { BATCH_CONCURRENCY, batchGet } from '../../src/graph/batch.js';
+import { BATCH_CONCURRENCY, BatchSlots, batchGet } from '../../src/graph/batch.js';
 import { realisticMix } from '../../bench/tenant-generator.js';
 
 const auth = { getAccessToken: async () => 'demo-plan' };
@@ -51,6 +51,31 @@ test('batches run several at once, answers come back in input order', async () =
     // ... and never more than BATCH_CONCURRENCY: the next one waited for an answer.
     const nextParent = parents[BATCH_CONCURRENCY]!;
     assert.ok(log.some((e) => e.batch !== undefined && e.seq < nextParent.seq), 'the batch after them arrived only once one of them was handled');
+  } finally {
+    await emu.close();
+  }
+});
+
+test('calls sharing BatchSlots keep to its bound together', async () => {
+  const emu = await withEmulator({ throttle: false });
+  try {
+    await emu.addFault({ method: 'POST', path: '/v1.0/$batch', latencyMs: 300, times: 100 });
+    const graph = createGraph({ graphUrl: emu.url, auth, retry: FAST_RETRY });
+    const gets = reads().slice(0, 40).map(({ url }) => ({ url }));
+    // Three calls of two $batch requests each, started together, sharing two slots.
+    const slots = new BatchSlots(2);
+    const answers = await Promise.all([0, 1, 2].map(() => batchGet(graph, gets, { slots })));
+    for (const results of answers) assert.equal(results.length, gets.length);
+    const log = await emu.requests();
+    const parents = log.filter((e) => e.path === '/v1.0/$batch');
+    assert.equal(parents.length, 6);
+    // Two arrived together; each later one only after one of the two in flight was handled.
+    assert.equal(parents[1]!.seq, parents[0]!.seq + 1, 'two in flight together');
+    for (const later of parents.slice(2)) {
+      const before = parents.filter((p) => p.seq < later.seq).length;
+      const handled = new Set(log.filter((e) => e.batch !== undefined && e.seq < later.seq).map((e) => e.batch!.parentSeq)).size;
+      assert.ok(before - handled < 2, `batch ${later.seq} arrived with ${before - handled} still out`);
+    }
   } finally {
     await emu.close();
   }
