@@ -17,8 +17,10 @@ import type { ApplyNotes, ApplyResult, LatencyRun, PlanNotes, PlanResult, Valida
 import { runGuestops, runMeasured, type ChildRun } from './run-child.js';
 import { generateScenario, realisticMix, resetOnlyMix, type ExpectedSummary } from './tenant-generator.js';
 import { setLatency } from './latency-control.js';
+import { USER_FIELDS } from '../src/graph/observe.js';
 
 const baselineEntry = join(dirname(fileURLToPath(import.meta.url)), 'baseline-child.js');
+const floorEntry = join(dirname(fileURLToPath(import.meta.url)), 'floor-child.js');
 
 function scratch(name: string): string {
   return mkdtempSync(join(tmpdir(), `guestops-bench-${name}-`));
@@ -95,6 +97,8 @@ export async function measurePlan(
     const { run, requests } = median;
     const requestCounts = runs.map((r) => r.requests);
 
+    const floorWallMs = await measureFloor(emu.url, root, scenario, options.repeat);
+
     let baselineRequests = NaN;
     let baselineWallMs = NaN;
     if (options.baseline) {
@@ -126,13 +130,34 @@ export async function measurePlan(
       await setLatency(emu.url, undefined);
     }
     return {
-      result: { guests, requests, requestsMin: Math.min(...requestCounts), requestsMax: Math.max(...requestCounts), baselineRequests, wallMs: run.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb, latency },
+      result: { guests, requests, requestsMin: Math.min(...requestCounts), requestsMax: Math.max(...requestCounts), baselineRequests, wallMs: run.wallMs, floorWallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb, latency },
       notes: { guests, emulatorCpuMs: median.emulatorCpuMs, files: scenario.files.length },
     };
   } finally {
     await emu.close();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor of the same plan (floor-child.ts): `repeat` runs, the median wall, spawn to exit like
+ * guestops' own figure. Each run must have parsed every declared guest and listed every guest user
+ * of the tenant, so a floor that skipped work can never pass as one.
+ */
+async function measureFloor(emuUrl: string, root: string, scenario: ReturnType<typeof generateScenario>, repeat: number): Promise<number> {
+  const guestUsers = scenario.seed.users.filter((u) => u['userType'] === 'Guest').length;
+  const select = [...USER_FIELDS, scenario.markerProperty].join(',');
+  const walls: number[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const child = await runMeasured(floorEntry, [emuUrl, join(root, 'guests'), select], { cwd: root, env: { BENCH_TOKEN: scenario.planToken } });
+    if (child.code !== 0) throw new Error(`floor at ${scenario.guests} guests failed (exit ${child.code}):\n${child.stderr.slice(-2000)}`);
+    const counted = JSON.parse(child.stdout) as { guests: number; users: number };
+    if (counted.guests !== scenario.guests || counted.users !== guestUsers) {
+      throw new Error(`floor at ${scenario.guests} guests parsed ${counted.guests} guests and listed ${counted.users} users, expected ${scenario.guests} and ${guestUsers}`);
+    }
+    walls.push(child.wallMs);
+  }
+  return walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)]!;
 }
 
 export async function measureValidate(guests: number, files: number, repeat: number): Promise<ValidateResult> {

@@ -50,7 +50,7 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     const plan = results['plan'] as Record<string, unknown>[];
     assert.deepEqual(plan.map((p) => p['guests']), [120, 300]);
     for (const p of plan) {
-      assert.deepEqual(Object.keys(p).sort(), ['baselineRequests', 'baselineWallMs', 'cpuMs', 'guests', 'latency', 'peakRssMb', 'requests', 'requestsMax', 'requestsMin', 'wallMs']);
+      assert.deepEqual(Object.keys(p).sort(), ['baselineRequests', 'baselineWallMs', 'cpuMs', 'floorWallMs', 'guests', 'latency', 'peakRssMb', 'requests', 'requestsMax', 'requestsMin', 'wallMs']);
       assert.ok((p['requestsMin'] as number) <= (p['requests'] as number) && (p['requests'] as number) <= (p['requestsMax'] as number), JSON.stringify(p));
       for (const k of Object.keys(p)) if (k !== 'latency') assert.ok(isNum(p[k]) && (p[k] as number) > 0, `plan.${k} = ${String(p[k])}`);
       // Under latency: the sequential pager costs what the default loopback run cost (a small
@@ -143,6 +143,7 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
 
     assert.match(r.stdout, /Goals \(issues 6, 11, 15 and 16\)/);
     assert.match(r.stdout, /re-plan clean/);
+    assert.match(r.stdout, /\*\* the same guests\/ and tenant with nothing of guestops \(bench\/floor-child\.ts\)/);
     assert.match(r.stdout, /latency MODEL \(assumed figures, not a measurement of Graph\)/);
     assert.match(r.stdout, /minimum cost: +invitations 150\/5 s/);
   } finally {
