@@ -27,6 +27,12 @@ test('jsonText prints JSON that parses to the same data', () => {
   assert.deepEqual(JSON.parse(printed), data);
 });
 
+test('jsonText keeps TAB and LF between tokens and escapes every other control character of its input', () => {
+  // Raw controls cannot come from JSON.stringify, but the guard must not rely on it; CR is the
+  // line guard's (a CR would let a terminal overwrite the line).
+  assert.equal(jsonText('{\n\t"a": "x\u0000\u0008\u000b\u000c\u000e\u001f\u007fy"\r\n}'), '{\n\t"a": "x\\u0000\\u0008\\u000b\\u000c\\u000e\\u001f\\u007fy"\\u000d\n}');
+});
+
 test('stopCommandsBlock fences text with a fresh random token in Actions only', () => {
   const a = stopCommandsBlock('line\n', true);
   const m = /^::stop-commands::([0-9a-f]{32})\nline\n::\1::\n$/.exec(a);
