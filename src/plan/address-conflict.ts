@@ -21,6 +21,11 @@ function changesEmail(actions: readonly Action[]): boolean {
   );
 }
 
+/** The address (normalised) the actions give the guest to redeem with, when they give it a new one. */
+export function newAddressOf(guest: DesiredGuest, actions: readonly Action[]): string | undefined {
+  return changesEmail(actions) ? normalizeEmail(guest.email) : undefined;
+}
+
 export function describeHolder(u: ObservedUser, declaredAt: DeclaredAt): string {
   const where = declaredAt(u.id);
   return `user ${u.id} (${u.userPrincipalName}${where ? `, declared at ${where}` : ', not declared in guests/'})`;
@@ -33,8 +38,9 @@ export function addressConflict(
   byEmail: ReadonlyMap<string, readonly ObservedUser[]>,
   declaredAt: DeclaredAt,
 ): Blocked | undefined {
-  if (!changesEmail(actions)) return undefined;
-  const others = (byEmail.get(normalizeEmail(guest.email)) ?? []).filter((u) => u.id.toLowerCase() !== user.id.toLowerCase());
+  const address = newAddressOf(guest, actions);
+  if (address === undefined) return undefined;
+  const others = (byEmail.get(address) ?? []).filter((u) => u.id.toLowerCase() !== user.id.toLowerCase());
   if (others.length === 0) return undefined;
   return {
     code: 'email-in-use',

@@ -7,7 +7,7 @@
 import type { DesiredGuest, DesiredState } from '../desired/types.js';
 import type { ObservedTenant, ObservedUser } from './observed.js';
 import type { Action, Blocked, GuestPlan, Plan } from './types.js';
-import { indexUsers, matchGuest, withAddressHolders, type MatchResult } from './match.js';
+import { carriersOf, indexUsers, matchGuest, type MatchResult } from './match.js';
 import { DEFAULT_LEASE_SECONDS, interpretMarker, type LeaseOptions } from './marker-state.js';
 import { diffProfile } from './profile-diff.js';
 import { decideReset } from './reset-decision.js';
@@ -15,7 +15,7 @@ import { emailHash, parseMarker } from './marker.js';
 import { sameEmail } from './email-compare.js';
 import { observedDigest } from './observed-digest.js';
 import { summarize } from './summary.js';
-import { addressConflict, describeHolder, type DeclaredAt } from './address-conflict.js';
+import { addressConflict, describeHolder, newAddressOf, type DeclaredAt } from './address-conflict.js';
 import { APP_ONLY_ROLE_RULE, roleHolderBlock } from './role-holder.js';
 import { guardGuest } from './guard.js';
 import { collectRisks, type GuestRiskInput } from './risks.js';
@@ -48,7 +48,7 @@ export interface PlanOptions {
 
 export function buildPlan(desired: DesiredState, observed: ObservedTenant, options: PlanOptions): Plan {
   checkMarkersElsewhere(observed);
-  const index = indexUsers(observed.users);
+  const index = indexUsers(observed.users, desired.guests);
   const lease: LeaseOptions = { now: options.now, leaseSeconds: options.leaseSeconds, ...(options.runId !== undefined ? { runId: options.runId } : {}) };
   // Each guest is matched once: the claims across guests and the guest's own plan use the same match.
   const matches = desired.guests.map((g) => matchGuest(g, index));
@@ -59,16 +59,26 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     life: { now: options.today ?? options.now, defaultGraceDays: policy.gracePeriodDays, sponsorRefs: observed.sponsorRefs, callerKind: observed.caller.kind },
     users: [...observed.users, ...(observed.undeclaredInvitees ?? [])],
     former: options.formerEmailOnly ?? new Map(),
-    addresses: withAddressHolders(index.byEmail, observed.addressHolders ?? []),
     declaredAt: (id) => {
       const g = claims.get(id.toLowerCase())?.[0];
       return g ? `${g.source.file}:${g.source.line}` : undefined;
     },
   };
+  const decided = desired.guests.map((guest, i) => decide(guest, matches[i]!, lease, claims, rules));
+  // The addresses email changes go to, and every user carrying one (the address holders observe
+  // looked up included): each change is blocked when another user holds its address.
+  const newAddresses = new Set<string>();
+  desired.guests.forEach((guest, i) => {
+    const d = decided[i]!;
+    const address = 'unsettled' in d ? newAddressOf(guest, d.actions) : undefined;
+    if (address !== undefined) newAddresses.add(address);
+  });
+  const holders = carriersOf(newAddresses, observed.users, observed.addressHolders ?? []);
   const guests: GuestPlan[] = [];
   const riskInputs: GuestRiskInput[] = [];
   desired.guests.forEach((guest, i) => {
-    const planned = planGuest(guest, matches[i]!, observed.caller.kind, lease, claims, rules, policy);
+    const outcome = settle(guest, decided[i]!, observed.caller.kind, holders, rules.declaredAt);
+    const planned = planGuest(guest, outcome, policy);
     if (planned === undefined) return;
     const { plan: g, acknowledgedAt, holdsRole } = planned;
     guests.push(g);
@@ -91,12 +101,11 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
   };
 }
 
-/** What the cross-user rules need: every observed user by address, and where users are declared. */
+/** What the rules across users need: every observed user, and where users are declared. */
 interface Rules {
   readonly users: readonly ObservedUser[];
   /** Email-only guests of the base no longer declared, per file (invited-undeclared.ts). */
   readonly former: ReadonlyMap<string, ReadonlySet<string>>;
-  readonly addresses: ReadonlyMap<string, readonly ObservedUser[]>;
   readonly declaredAt: DeclaredAt;
   readonly life: LifecycleOptions;
 }
@@ -107,17 +116,29 @@ export interface Outcome {
   readonly blocked?: Blocked;
 }
 
+/**
+ * A matched guest's actions before the last two rules: the address check, which needs every
+ * holder of the addresses the plan's email changes go to (known only once every guest is
+ * decided), and the role-holder check after it.
+ */
+interface Unsettled {
+  readonly unsettled: ObservedUser;
+  readonly actions: Action[];
+}
+
+/** The last two rules of a matched guest; any other outcome is final already. */
+function settle(guest: DesiredGuest, decided: Outcome | Unsettled, callerKind: 'app' | 'delegated', holders: ReadonlyMap<string, readonly ObservedUser[]>, declaredAt: DeclaredAt): Outcome {
+  if (!('unsettled' in decided)) return decided;
+  const { unsettled: user, actions } = decided;
+  const conflict = addressConflict(guest, user, actions, holders, declaredAt);
+  if (conflict) return { user, actions: [], blocked: conflict };
+  const role = roleHolderBlock(callerKind, user, actions);
+  if (role) return { user, actions: [], blocked: role };
+  return { user, actions };
+}
+
 /** The guest's entry in the plan; undefined for a guest with nothing to do (the plan lists only the others). */
-function planGuest(
-  guest: DesiredGuest,
-  match: MatchResult,
-  callerKind: 'app' | 'delegated',
-  lease: LeaseOptions,
-  claims: ReadonlyMap<string, readonly DesiredGuest[]>,
-  rules: Rules,
-  policy: Policy,
-): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } | undefined {
-  const decided = decide(guest, match, callerKind, lease, claims, rules);
+function planGuest(guest: DesiredGuest, decided: Outcome, policy: Policy): { plan: GuestPlan; acknowledgedAt?: string; holdsRole: boolean } | undefined {
   const refusedAddress = invitationAddressBlock(decided.actions);
   const guarded = guardGuest(guest, refusedAddress ? { ...(decided.user ? { user: decided.user } : {}), actions: [], blocked: refusedAddress } : decided, policy);
   const outcome = guarded.outcome;
@@ -139,14 +160,7 @@ function planGuest(
   return { plan, holdsRole: user?.hasDirectoryRole === true, ...(guarded.acknowledgedAt !== undefined ? { acknowledgedAt: guarded.acknowledgedAt } : {}) };
 }
 
-function decide(
-  guest: DesiredGuest,
-  match: MatchResult,
-  callerKind: 'app' | 'delegated',
-  lease: LeaseOptions,
-  claims: ReadonlyMap<string, readonly DesiredGuest[]>,
-  rules: Rules,
-): Outcome {
+function decide(guest: DesiredGuest, match: MatchResult, lease: LeaseOptions, claims: ReadonlyMap<string, readonly DesiredGuest[]>, rules: Rules): Outcome | Unsettled {
   if (match.kind === 'blocked') {
     // An invitation to an address another user carries: say where that user is declared, if it is.
     const blocked =
@@ -256,11 +270,7 @@ function decide(
   if (lifecycle.disabling) actions.splice(0, actions.length, ...whileDisabled(actions, guest, user));
   actions.push(...lifecycle.actions);
 
-  const conflict = addressConflict(guest, user, actions, rules.addresses, rules.declaredAt);
-  if (conflict) return { user, actions: [], blocked: conflict };
-  const role = roleHolderBlock(callerKind, user, actions);
-  if (role) return { user, actions: [], blocked: role };
-  return { user, actions };
+  return { unsettled: user, actions };
 }
 
 /** Observed user id → declared guests resolving to it, so one user is never managed twice. */

@@ -117,7 +117,7 @@ function keep(g: GuestStatus, f: StatusFilters): boolean {
 }
 
 export function buildStatus(desired: DesiredState, observed: ObservedTenant, signIns: SignIns, now: Date, filters: StatusFilters = {}): StatusReport {
-  const index = indexUsers(observed.users);
+  const index = indexUsers(observed.users, desired.guests);
   const guests = desired.guests.map((g) => {
     const m = matchGuest(g, index);
     return statusOf(g, m.kind === 'matched' ? m.user : undefined, observed, signIns, now);
