@@ -97,7 +97,7 @@ export async function measurePlan(
     const { run, requests } = median;
     const requestCounts = runs.map((r) => r.requests);
 
-    const floorWallMs = await measureFloor(emu.url, root, scenario, options.repeat);
+    const floor = await measureFloor(emu.url, root, scenario, options.repeat);
 
     let baselineRequests = NaN;
     let baselineWallMs = NaN;
@@ -130,8 +130,8 @@ export async function measurePlan(
       await setLatency(emu.url, undefined);
     }
     return {
-      result: { guests, requests, requestsMin: Math.min(...requestCounts), requestsMax: Math.max(...requestCounts), baselineRequests, wallMs: run.wallMs, floorWallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb, latency },
-      notes: { guests, emulatorCpuMs: median.emulatorCpuMs, files: scenario.files.length },
+      result: { guests, requests, requestsMin: Math.min(...requestCounts), requestsMax: Math.max(...requestCounts), baselineRequests, wallMs: run.wallMs, floorWallMs: floor.wallMs, baselineWallMs, cpuMs: run.cpuMs, peakRssMb: run.peakRssMb, latency },
+      notes: { guests, emulatorCpuMs: median.emulatorCpuMs, files: scenario.files.length, pageFaults: run.pageFaults, floorPageFaults: floor.pageFaults },
     };
   } finally {
     await emu.close();
@@ -140,14 +140,14 @@ export async function measurePlan(
 }
 
 /**
- * The floor of the same plan (floor-child.ts): `repeat` runs, the median wall, spawn to exit like
- * guestops' own figure. Each run must have parsed every declared guest and listed every guest user
+ * The floor of the same plan (floor-child.ts): `repeat` runs, the median by wall (spawn to exit,
+ * like guestops' own figure). Each run must have parsed every declared guest and listed every guest user
  * of the tenant, so a floor that skipped work can never pass as one.
  */
-async function measureFloor(emuUrl: string, root: string, scenario: ReturnType<typeof generateScenario>, repeat: number): Promise<number> {
+async function measureFloor(emuUrl: string, root: string, scenario: ReturnType<typeof generateScenario>, repeat: number): Promise<ChildRun> {
   const guestUsers = scenario.seed.users.filter((u) => u['userType'] === 'Guest').length;
   const select = [...USER_FIELDS, scenario.markerProperty].join(',');
-  const walls: number[] = [];
+  const runs: ChildRun[] = [];
   for (let i = 0; i < repeat; i++) {
     const child = await runMeasured(floorEntry, [emuUrl, join(root, 'guests'), select], { cwd: root, env: { BENCH_TOKEN: scenario.planToken } });
     if (child.code !== 0) throw new Error(`floor at ${scenario.guests} guests failed (exit ${child.code}):\n${child.stderr.slice(-2000)}`);
@@ -155,9 +155,9 @@ async function measureFloor(emuUrl: string, root: string, scenario: ReturnType<t
     if (counted.guests !== scenario.guests || counted.users !== guestUsers) {
       throw new Error(`floor at ${scenario.guests} guests parsed ${counted.guests} guests and listed ${counted.users} users, expected ${scenario.guests} and ${guestUsers}`);
     }
-    walls.push(child.wallMs);
+    runs.push(child);
   }
-  return walls.sort((a, b) => a - b)[Math.floor(walls.length / 2)]!;
+  return runs.sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)]!;
 }
 
 export async function measureValidate(guests: number, files: number, repeat: number): Promise<ValidateResult> {

@@ -5,6 +5,7 @@
 import { cpus, totalmem, release } from 'node:os';
 import type { BoundTerm } from './apply-budget.js';
 import type { LifecycleResult } from './lifecycle-phase.js';
+import type { MemoryTouch } from './memory-touch.js';
 
 export interface MachineInfo {
   readonly cpu: string;
@@ -95,6 +96,9 @@ export interface PlanNotes {
   /** CPU the in-process emulator spent answering plan (this process, during the child's run). */
   readonly emulatorCpuMs: number;
   readonly files: number;
+  /** Minor page faults of the median plan run and of the median floor run (memory-touch.ts). */
+  readonly pageFaults: number;
+  readonly floorPageFaults: number;
 }
 
 export interface ApplyNotes {
@@ -235,15 +239,19 @@ function renderLifecycle(l: LifecycleResult): string[] {
 
 const terms = (t: readonly BoundTerm[]) => t.map((x) => `${x.limit} ${secs(x.ms)}`).join(', ');
 
-export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], applyNotes: ApplyNotes, laggedNotes: ApplyNotes): string {
+export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], applyNotes: ApplyNotes, laggedNotes: ApplyNotes, touch: MemoryTouch): string {
   const m = r.machine;
   const parts: string[] = [];
   parts.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.os}`);
+  parts.push(
+    `Memory touched for the first time: ${touch.firstMsPerMiB.toFixed(2)} ms per MiB (${((touch.firstMsPerMiB / 256) * 1000).toFixed(1)} µs per 4 KiB page fault), ` +
+      `${touch.againMsPerMiB.toFixed(2)} ms per MiB written again (bench/memory-touch.ts)`,
+  );
   parts.push('');
   parts.push('plan on loopback (guestops CLI as a child process, median of runs; default listing: partitioned from 3,996 declared guests) vs a per-guest script (2 GETs per guest, 8 in flight, own process); throttling off');
   parts.push(
     table(
-      ['guests', 'files', 'requests', 'baseline req', 'fewer', 'plan wall', 'floor**', 'x floor', 'plan CPU', 'peak RSS', 'emulator CPU', 'baseline wall', 'baseline floor*'],
+      ['guests', 'files', 'requests', 'baseline req', 'fewer', 'plan wall', 'floor**', 'x floor', 'plan CPU', 'peak RSS', 'page faults (floor)', 'emulator CPU', 'baseline wall', 'baseline floor*'],
       r.plan.map((p) => {
         const n = planNotes.find((x) => x.guests === p.guests);
         const hasBase = Number.isFinite(p.baselineRequests);
@@ -258,6 +266,7 @@ export function renderReport(r: BenchResults, planNotes: readonly PlanNotes[], a
           `${(p.wallMs / p.floorWallMs).toFixed(2)}x`,
           secs(p.cpuMs),
           `${p.peakRssMb.toFixed(0)} MB`,
+          n ? `${fmt(n.pageFaults)} (${fmt(n.floorPageFaults)})` : '-',
           n ? secs(n.emulatorCpuMs) : '-',
           hasBase ? secs(p.baselineWallMs) : '-',
           hasBase ? secs(budgetFloorMs(p.baselineRequests)) : '-',

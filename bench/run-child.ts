@@ -23,6 +23,8 @@ export interface ChildRun {
   /** User + system CPU of the child. */
   readonly cpuMs: number;
   readonly peakRssMb: number;
+  /** Minor page faults of the child: memory it touched for the first time (memory-touch.ts). */
+  readonly pageFaults: number;
 }
 
 /** The environment a CI job would give guestops: no GitHub/Azure variables leaking in from here. */
@@ -70,7 +72,7 @@ export async function runMeasured(entry: string, args: readonly string[], option
     clearTimeout(timer);
     const stdout = Buffer.concat(out).toString('utf8');
     const stderr = Buffer.concat(err).toString('utf8');
-    let usage: { userCpuMicros: number; systemCpuMicros: number; maxRssKb: number };
+    let usage: { userCpuMicros: number; systemCpuMicros: number; maxRssKb: number; minorPageFaults: number };
     try {
       usage = JSON.parse(readFileSync(usageFile, 'utf8')) as typeof usage;
     } catch {
@@ -83,6 +85,7 @@ export async function runMeasured(entry: string, args: readonly string[], option
       wallMs,
       cpuMs: (usage.userCpuMicros + usage.systemCpuMicros) / 1000,
       peakRssMb: usage.maxRssKb / 1024,
+      pageFaults: usage.minorPageFaults,
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

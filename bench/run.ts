@@ -29,6 +29,7 @@ import { measureApply, measurePlan, measureValidate } from './phases.js';
 import { measureLifecycle } from './lifecycle-phase.js';
 import { setLatency } from './latency-control.js';
 import { startEmulator } from '../src/emulator/index.js';
+import { measureMemoryTouch } from './memory-touch.js';
 import { machineInfo, renderReport, type BenchResults, type PlanNotes, type PlanResult } from './results.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got ${values.repeat}`);
   const lifecycleGuests = values.lifecycle!.trim() === '' ? 0 : Number(values.lifecycle);
   if (!Number.isInteger(lifecycleGuests) || (lifecycleGuests !== 0 && lifecycleGuests < 10)) throw new Error(`--lifecycle must be an integer >= 10 or '', got ${values.lifecycle}`);
+  const touch = measureMemoryTouch();
   const t0 = performance.now();
   const log = (s: string) => process.stderr.write(`bench [${((performance.now() - t0) / 1000).toFixed(1)} s] ${s}\n`);
 
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
   const out = resolve(values.out!);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(renderReport(results, planNotes, applyNotes, laggedNotes));
+  process.stdout.write(renderReport(results, planNotes, applyNotes, laggedNotes, touch));
   log(`done; wrote ${out}`);
 }
 

@@ -144,6 +144,10 @@ test('the bench runs end to end at a tiny size and writes results.json in the is
     assert.match(r.stdout, /Goals \(issues 6, 11, 15 and 16\)/);
     assert.match(r.stdout, /re-plan clean/);
     assert.match(r.stdout, /\*\* the same guests\/ and tenant with nothing of guestops \(bench\/floor-child\.ts\)/);
+    assert.match(r.stdout, /^Memory touched for the first time: \d+\.\d\d ms per MiB \(\d+\.\d µs per 4 KiB page fault\), \d+\.\d\d ms per MiB written again/m);
+    // Each plan row: its page faults and the floor's, both counted by the processes themselves.
+    assert.match(r.stdout, /\| page faults \(floor\) \|/);
+    assert.match(r.stdout, /^\| 120 +\|.*\| +[\d,]+ \([\d,]+\) \|/m);
     assert.match(r.stdout, /latency MODEL \(assumed figures, not a measurement of Graph\)/);
     assert.match(r.stdout, /minimum cost: +invitations 150\/5 s/);
   } finally {
