@@ -1,7 +1,7 @@
 /**
  * Preloaded into the guestops child (`node --import .../child-usage.js main.js plan ...`) so the
- * benchmark learns the child's own CPU time, peak RSS and page faults without any change to the CLI: on exit
- * the process writes `process.resourceUsage()` to the file named by BENCH_USAGE_FILE.
+ * benchmark learns the child's own CPU time, peak RSS and page faults without any change to the
+ * CLI: on exit the process writes `process.resourceUsage()` to the file named by BENCH_USAGE_FILE.
  */
 import { writeFileSync } from 'node:fs';
 

@@ -141,8 +141,8 @@ export async function measurePlan(
 
 /**
  * The floor of the same plan (floor-child.ts): `repeat` runs, the median by wall (spawn to exit,
- * like guestops' own figure). Each run must have parsed every declared guest and listed every guest user
- * of the tenant, so a floor that skipped work can never pass as one.
+ * like guestops' own figure). Each run must have parsed every declared guest and listed every
+ * guest user of the tenant, so a floor that skipped work can never pass as one.
  */
 async function measureFloor(emuUrl: string, root: string, scenario: ReturnType<typeof generateScenario>, repeat: number): Promise<ChildRun> {
   const guestUsers = scenario.seed.users.filter((u) => u['userType'] === 'Guest').length;

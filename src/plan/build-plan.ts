@@ -7,7 +7,7 @@
 import type { DesiredGuest, DesiredState } from '../desired/types.js';
 import type { ObservedTenant, ObservedUser } from './observed.js';
 import type { Action, Blocked, GuestPlan, Plan } from './types.js';
-import { carriersOf, indexUsers, matchGuest, type MatchResult } from './match.js';
+import { usersCarrying, indexUsers, matchGuest, type MatchResult } from './match.js';
 import { DEFAULT_LEASE_SECONDS, interpretMarker, type LeaseOptions } from './marker-state.js';
 import { diffProfile } from './profile-diff.js';
 import { decideReset } from './reset-decision.js';
@@ -73,7 +73,7 @@ export function buildPlan(desired: DesiredState, observed: ObservedTenant, optio
     const address = 'unsettled' in d ? newAddressOf(guest, d.actions) : undefined;
     if (address !== undefined) newAddresses.add(address);
   });
-  const holders = carriersOf(newAddresses, observed.users, observed.addressHolders ?? []);
+  const holders = usersCarrying(newAddresses, observed.users, observed.addressHolders ?? []);
   const guests: GuestPlan[] = [];
   const riskInputs: GuestRiskInput[] = [];
   desired.guests.forEach((guest, i) => {

@@ -37,7 +37,7 @@ export function indexUsers(users: readonly ObservedUser[], guests: readonly Desi
   }
   const emailOnly = new Set<string>();
   for (const g of guests) if (g.id === undefined && g.upn === undefined) emailOnly.add(normalizeEmail(g.email));
-  return { byId, byUpn, byEmail: carriersOf(emailOnly, users) };
+  return { byId, byUpn, byEmail: usersCarrying(emailOnly, users) };
 }
 
 /**
@@ -45,9 +45,11 @@ export function indexUsers(users: readonly ObservedUser[], guests: readonly Desi
  * `otherMails`, in the order given, each user once (by id) however often it repeats the address.
  * Only those addresses are filed: a plan asks about few (its email-only guests, the new addresses
  * of its email changes). Filing every user under every address it carries made a list per
- * address that was almost never read, about a third of the planner's time at 100,000 guests.
+ * address that was almost never read: buildPlan at 100,000 guests took 1.20–1.24 s with it,
+ * 1.02–1.13 s without.
+ * (observe.ts does the same for the raw listed users, before they become ObservedUsers.)
  */
-export function carriersOf(addresses: ReadonlySet<string>, ...lists: (readonly ObservedUser[])[]): Map<string, ObservedUser[]> {
+export function usersCarrying(addresses: ReadonlySet<string>, ...lists: (readonly ObservedUser[])[]): Map<string, ObservedUser[]> {
   const byEmail = new Map<string, ObservedUser[]>();
   if (addresses.size === 0) return byEmail;
   for (const users of lists) {
